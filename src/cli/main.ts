@@ -1,0 +1,56 @@
+/**
+ * The only place that reads process.argv, prints, or exits. Builds the commander program,
+ * wires each command with an injected CliIO, and turns errors into text and exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import type { CliIO } from './io.js';
+import { formatError, exitCodeFor } from './format-error.js';
+import { TOOL_VERSION } from '../version.js';
+import { registerCommands } from './commands.js';
+
+export function buildProgram(io: CliIO, name = 'sdrain'): Command {
+  const program = new Command(name)
+    .description('Safe, reviewable Kubernetes node maintenance: plan, review, apply.')
+    .version(TOOL_VERSION, '--version', 'print the sdrain version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .exitOverride();
+  registerCommands(program, io);
+  return program;
+}
+
+export async function main(argv: string[], name = 'sdrain'): Promise<void> {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new Error(`received ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const io: CliIO = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stderr.isTTY),
+    color: Boolean(process.stderr.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb',
+    env: process.env,
+    cwd: process.cwd(),
+    exitCode: 0,
+    signal: controller.signal,
+  };
+  const program = buildProgram(io, name);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      io.exitCode = err.exitCode === 0 ? 0 : err.code === 'commander.version' || err.code === 'commander.helpDisplayed' ? 0 : 1;
+      if (err.code === 'commander.help' || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') io.exitCode = 0;
+    } else {
+      io.stderr(formatError(err, io.color));
+      io.exitCode = exitCodeFor(err);
+    }
+  }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  // Let pending writes flush, then exit explicitly so stray handles cannot keep us alive.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(io.exitCode)));
+}

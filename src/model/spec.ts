@@ -1,0 +1,50 @@
+/**
+ * The maintenance spec (`apiVersion: sdrain.io/v1alpha1`, `kind: Maintenance`) after parsing,
+ * validation and defaulting: every field below is resolved, so the planner never guesses.
+ */
+
+export type NodeOrder = 'listed' | 'name' | 'zone';
+export type AffinityPolicy = 'fail' | 'evict' | 'skip';
+export type DeploymentMethod = 'roll' | 'surge' | 'evict';
+export type StatefulSetMethod = 'evict' | 'roll';
+export type UnmanagedPolicy = 'fail' | 'delete';
+export type LocalStoragePolicy = 'fail' | 'delete';
+
+/** Per-workload override: matches by kind/namespace/name (name may be omitted = all in namespace). */
+export interface WorkloadOverride {
+  kind: 'Deployment' | 'StatefulSet';
+  namespace?: string;
+  name?: string;
+  method: DeploymentMethod | StatefulSetMethod;
+}
+
+export interface MaintenanceSpec {
+  apiVersion: 'sdrain.io/v1alpha1';
+  kind: 'Maintenance';
+  metadata: { name: string };
+  spec: {
+    nodes: {
+      /** Explicit node names, in the order given (duplicates removed). */
+      names: string[];
+      /** Label selector string; nodes it matches are added after `names`, by name. */
+      selector?: string;
+    };
+    order: NodeOrder;
+    /** Nodes drained at the same time (≥ 1). */
+    concurrency: number;
+    affinity: AffinityPolicy;
+    workloads: {
+      deployment: DeploymentMethod;
+      statefulSet: StatefulSetMethod;
+      unmanaged: UnmanagedPolicy;
+      localStorage: LocalStoragePolicy;
+      /** Per-workload method overrides, first match wins. */
+      overrides: WorkloadOverride[];
+    };
+    /** Durations normalised to whole seconds. */
+    timeouts: { workloadSeconds: number; nodeSeconds: number };
+    /** RFC 3339 instants, normalised to UTC `YYYY-MM-DDTHH:MM:SSZ`. */
+    window?: { notBefore?: string; notAfter?: string };
+    afterEach?: { command: string[]; uncordon: boolean };
+  };
+}
