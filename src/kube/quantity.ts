@@ -64,7 +64,11 @@ function scaleTo(ex: Exact, decimals: number): bigint {
 }
 
 function parseOrThrow(q: string | number): Exact {
-  if (typeof q === 'number') return parseExact(String(q)) ?? { num: 0n, scale: 0 };
+  if (typeof q === 'number') {
+    const ex = Number.isFinite(q) ? parseExact(String(q)) : undefined;
+    if (!ex) throw new RangeError(`Cannot parse quantity "${q}": expected a finite number`);
+    return ex;
+  }
   const ex = parseExact(q);
   if (!ex) throw new RangeError(`Cannot parse quantity "${q}": expected a number with an optional suffix (m, k, Mi, Gi, ...)`);
   return ex;

@@ -1,0 +1,54 @@
+/**
+ * Everything the executor needs from outside, injected so the core never touches process,
+ * timers or the network directly: tests pass a fake clock, a recording gateway and a lock.
+ */
+import type { ClusterGateway } from '../cluster/cluster-gateway.js';
+import type { MaintenanceSpec } from '../model/spec.js';
+import type { Plan } from '../model/plan.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { ApplyEvent } from './apply-event.js';
+
+export interface ApplyClock {
+  /** Wall-clock milliseconds (window checks, durations, event times). */
+  now(): number;
+  /** Resolves after ms, or early when the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface ApplyLock {
+  /** Waits for the lock (or throws SdrainError LOCKED naming the holder). */
+  acquire(signal: AbortSignal): Promise<{ lost: AbortSignal; release(): Promise<void> }>;
+}
+
+/** Runs spec.afterEach.command; resolves with its exit code. Output is streamed via onOutput. */
+export type RunCommand = (
+  command: string[],
+  env: Record<string, string>,
+  onOutput: (stream: 'stdout' | 'stderr', text: string) => void,
+  signal: AbortSignal,
+) => Promise<number>;
+
+/** The planner, injected so apply re-plans with exactly the code that wrote plans. */
+export type Replan = (spec: MaintenanceSpec, snapshot: Snapshot) => Plan;
+
+/** Turns a plan into the stable text shown in drift diffs (src/render renderPlanForDiff). */
+export type RenderForDiff = (plan: Plan) => string;
+
+export interface ApplyDeps {
+  gateway: ClusterGateway;
+  clock: ApplyClock;
+  lock: ApplyLock;
+  replan: Replan;
+  renderForDiff: RenderForDiff;
+  runCommand: RunCommand;
+  onEvent: (event: ApplyEvent) => void;
+  /** SIGINT/SIGTERM: finish or roll back the step in flight, then stop. */
+  signal: AbortSignal;
+}
+
+export interface ApplyOptions {
+  /** The file name, for messages. */
+  file: string;
+  /** --expect-digest */
+  expectDigest?: string;
+}

@@ -1,0 +1,33 @@
+/**
+ * What apply reports while it runs, as plain data: the CLI renders these as live progress, as
+ * timestamped lines, or as NDJSON (--events), and builds the summary from the result. `at` is
+ * the injected clock's milliseconds, so tests get stable values.
+ */
+import type { ObjectRef } from '../model/k8s.js';
+import type { Method } from '../model/plan.js';
+
+export type ApplyEvent =
+  | { type: 'start'; at: number; digest: string; waves: number; nodes: number }
+  | { type: 'lock-acquired'; at: number }
+  | { type: 'drift-checked'; at: number; resumed: boolean }
+  | { type: 'already-applied'; at: number }
+  | { type: 'wave-start'; at: number; wave: number; nodes: string[] }
+  | { type: 'wave-skipped'; at: number; wave: number; reason: string }
+  | { type: 'node-cordoned'; at: number; wave: number; node: string; already: boolean }
+  | { type: 'workload-start'; at: number; wave: number; workload: ObjectRef; method: Method; pods: string[] }
+  | { type: 'workload-progress'; at: number; wave: number; workload: ObjectRef; ready: number; desired: number; podsLeft: number; phase: string }
+  | { type: 'evict-retry'; at: number; wave: number; workload: ObjectRef; pod: string; message: string }
+  | { type: 'workload-done'; at: number; wave: number; workload: ObjectRef; minReady: number | null; expectedMinReady: number; ms: number }
+  | { type: 'workload-failed'; at: number; wave: number; workload: ObjectRef; message: string }
+  | { type: 'rollback'; at: number; wave: number; workload: ObjectRef; message: string }
+  | { type: 'after-each-start'; at: number; wave: number; node: string; command: string[] }
+  | { type: 'after-each-output'; at: number; node: string; stream: 'stdout' | 'stderr'; text: string }
+  | { type: 'after-each-done'; at: number; node: string; exitCode: number }
+  | { type: 'node-ready'; at: number; node: string }
+  | { type: 'node-uncordoned'; at: number; node: string }
+  | { type: 'wave-done'; at: number; wave: number; ms: number }
+  | { type: 'failed'; at: number; message: string }
+  | { type: 'interrupted'; at: number; message: string }
+  | { type: 'done'; at: number; ms: number };
+
+export type ApplyEventType = ApplyEvent['type'];

@@ -1,0 +1,112 @@
+/**
+ * The executor: refuse before any change (preflight, identity, lock, drift), then run the
+ * waves in order. It prints nothing and touches the world only through ApplyDeps. Refusals
+ * throw (exit 3); failures and interruptions during execution are returned as a result with
+ * the cluster's state, so the caller can print a summary before exiting non-zero.
+ */
+import { SdrainError } from '../errors.js';
+import type { Plan } from '../model/plan.js';
+import type { ApplyDeps, ApplyOptions } from './apply-deps.js';
+import type { ApplyResult, NodeState, WaveResult } from './apply-result.js';
+import { checkDrift, drainedNodes } from './drift.js';
+import { executeWave, movablePods } from './execute-wave.js';
+import { DRAINED_ANNOTATION, PLAN_DIGEST_ANNOTATION } from './own-marks.js';
+import { checkIdentity, preflightPlan } from './preflight.js';
+import { Interrupted } from './wait-for.js';
+
+export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
+  const { gateway, clock } = deps;
+  const started = clock.now();
+  preflightPlan(plan, { file: opts.file, expectDigest: opts.expectDigest, nowMs: started });
+  checkIdentity(plan, await gateway.identity(), opts.file);
+  const planNodes = plan.waves.flatMap((w) => w.nodes);
+  deps.onEvent({ type: 'start', at: started, digest: plan.digest, waves: plan.waves.length, nodes: planNodes.length });
+
+  const lock = await deps.lock.acquire(deps.signal);
+  deps.onEvent({ type: 'lock-acquired', at: clock.now() });
+  const result: ApplyResult = {
+    status: 'done',
+    digest: plan.digest,
+    resumed: false,
+    waves: plan.waves.map((w): WaveResult => ({ index: w.index, nodes: w.nodes, status: 'pending' })),
+    workloads: [],
+    ms: 0,
+  };
+  try {
+    const live = await gateway.readSnapshot();
+    const drained = drainedNodes(live, plan.digest);
+    if (planNodes.every((n) => drained.has(n))) {
+      deps.onEvent({ type: 'already-applied', at: clock.now() });
+      for (const w of result.waves) w.status = 'skipped';
+      result.status = 'already-applied';
+      result.ms = clock.now() - started;
+      return result;
+    }
+    result.resumed = checkDrift(plan, live, { replan: deps.replan, renderForDiff: deps.renderForDiff, file: opts.file }).resumed;
+    deps.onEvent({ type: 'drift-checked', at: clock.now(), resumed: result.resumed });
+
+    const signal = AbortSignal.any([deps.signal, lock.lost]);
+    for (const wave of plan.waves) {
+      const wr = result.waves.find((w) => w.index === wave.index)!;
+      if (wave.nodes.every((n) => drained.has(n))) {
+        wr.status = 'skipped';
+        deps.onEvent({ type: 'wave-skipped', at: clock.now(), wave: wave.index, reason: 'already done by an earlier run of this plan' });
+        continue;
+      }
+      const waveStart = clock.now();
+      try {
+        if (signal.aborted) throw new Interrupted();
+        const notAfter = plan.spec.spec.window?.notAfter;
+        if (notAfter !== undefined && waveStart > Date.parse(notAfter)) {
+          throw new SdrainError('APPLY_FAILED', `Not starting wave ${wave.index}: the maintenance window closed at ${notAfter}`, {
+            hint: 'The waves before it are done. Plan again with a new spec.window and apply the new plan.',
+          });
+        }
+        await executeWave({ plan, wave, deps, signal, results: result.workloads });
+        wr.status = 'done';
+        wr.ms = clock.now() - waveStart;
+      } catch (err) {
+        wr.ms = clock.now() - waveStart;
+        const lost = lock.lost.aborted && !deps.signal.aborted;
+        const interrupted = err instanceof Interrupted && !lost;
+        wr.status = interrupted ? 'interrupted' : 'failed';
+        result.status = interrupted ? 'interrupted' : 'failed';
+        result.error = lost
+          ? (lock.lost.reason as SdrainError)
+          : err instanceof SdrainError
+            ? err
+            : new SdrainError('APPLY_FAILED', `Wave ${wave.index} failed: ${(err as Error).message}`, { cause: err });
+        deps.onEvent(
+          interrupted
+            ? { type: 'interrupted', at: clock.now(), message: result.error.message }
+            : { type: 'failed', at: clock.now(), message: result.error.message },
+        );
+        result.nodes = await clusterState(plan, deps).catch(() => undefined);
+        result.ms = clock.now() - started;
+        return result;
+      }
+    }
+    result.ms = clock.now() - started;
+    deps.onEvent({ type: 'done', at: clock.now(), ms: result.ms });
+    return result;
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+/** Which plan nodes are cordoned and what is still on them, read fresh after a failure. */
+export async function clusterState(plan: Plan, deps: Pick<ApplyDeps, 'gateway'>): Promise<NodeState[]> {
+  const out: NodeState[] = [];
+  for (const name of plan.waves.flatMap((w) => w.nodes)) {
+    const node = await deps.gateway.getNode(name);
+    const pods = node ? movablePods(await deps.gateway.listPods({ nodeName: name })) : [];
+    out.push({
+      name,
+      cordoned: node?.spec?.unschedulable === true,
+      ours: node?.metadata.annotations?.[PLAN_DIGEST_ANNOTATION] === plan.digest,
+      drained: node?.metadata.annotations?.[DRAINED_ANNOTATION] === plan.digest,
+      podsLeft: pods.map((p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`).sort(),
+    });
+  }
+  return out;
+}

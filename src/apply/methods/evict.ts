@@ -1,0 +1,56 @@
+/**
+ * evict: the Eviction API, one pod at a time, so the API server enforces PodDisruptionBudgets.
+ * Before each eviction the pod is read again: a pod that is gone, has another UID, or left the
+ * wave's nodes is not touched. 429 (a budget allows no disruption now) → back off and retry
+ * until the move's deadline; 500 naming several budgets → stop, the API server will never
+ * allow it. After each eviction wait until the workload is back to the ready count it had, so
+ * evicting never stacks disruptions beyond what the plan expected.
+ */
+import { SdrainError } from '../../errors.js';
+import { Interrupted, WaitTimeout } from '../wait-for.js';
+import { currentWorkload, describeWorkload, readyOf, settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
+
+/** kubectl drain waits 5 s after a 429 before trying again. */
+export const EVICT_RETRY_MS = 5000;
+
+export async function evict(ctx: ActionContext): Promise<void> {
+  const ref = ctx.action.workload;
+  const ns = ref.namespace ?? 'default';
+  const nodes = new Set(ctx.wave.nodes);
+  for (let i = 0; i < ctx.action.pods.length; i++) {
+    const name = ctx.action.pods[i] ?? '';
+    const uid = ctx.action.podUids[i] ?? '';
+    const pod = await ctx.gateway.getPod(ns, name);
+    if (!pod || pod.metadata.uid !== uid || !nodes.has(pod.spec.nodeName ?? '') || pod.metadata.deletionTimestamp) continue;
+    const before = currentWorkload(ctx);
+    const readyBefore = before ? readyOf(before) : 0;
+    ctx.phase = `evicting ${name}`;
+    for (;;) {
+      if (ctx.signal.aborted) throw new Interrupted();
+      const outcome = await ctx.gateway.evictPod(ns, name, uid);
+      if (outcome.kind === 'evicted' || outcome.kind === 'gone') break;
+      if (outcome.kind === 'multiple-pdbs') {
+        throw new SdrainError('APPLY_FAILED', `Cannot evict pod "${ns}/${name}": ${outcome.message}`, {
+          hint: 'The API server refuses evictions of pods covered by more than one PodDisruptionBudget: merge the budgets, then plan again.',
+        });
+      }
+      ctx.emit({ type: 'evict-retry', at: ctx.clock.now(), wave: ctx.wave.index, workload: ref, pod: name, message: outcome.message });
+      if (ctx.clock.now() + EVICT_RETRY_MS > ctx.deadlineMs) {
+        throw new WaitTimeout(`Timed out evicting pod "${ns}/${name}" of ${describeWorkload(ctx)}: ${outcome.message}`);
+      }
+      await ctx.clock.sleep(EVICT_RETRY_MS, ctx.signal);
+    }
+    if (ctx.workload) {
+      await waitMove(
+        ctx,
+        `waiting for a replacement of ${name}`,
+        () => {
+          const cur = currentWorkload(ctx);
+          return cur && readyOf(cur) >= readyBefore && !ctx.nodePods.some((c) => c.items().some((p) => p.metadata.uid === uid)) ? true : undefined;
+        },
+        () => settledStatus(ctx),
+      );
+    }
+  }
+  await waitMove(ctx, 'waiting for full strength', () => settled(ctx), () => settledStatus(ctx));
+}

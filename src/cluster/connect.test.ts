@@ -1,0 +1,141 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiException, CoreV1Api } from '@kubernetes/client-node';
+import { connect, toClusterError, redact } from './connect.js';
+import { ClusterError, SdrainError } from '../errors.js';
+
+const TOKEN = 'super-secret-token-123';
+
+function kubeconfig(name: string, server: string, extra = ''): string {
+  return `apiVersion: v1
+kind: Config
+current-context: ${name}
+clusters:
+- name: ${name}
+  cluster:
+    server: ${server}
+    insecure-skip-tls-verify: true
+users:
+- name: ${name}
+  user:
+    token: ${TOKEN}
+contexts:
+- name: ${name}
+  context:
+    cluster: ${name}
+    user: ${name}
+${extra}`;
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sdrain-connect-'));
+  writeFileSync(join(dir, 'a.yaml'), kubeconfig('alpha', 'http://127.0.0.1:1'));
+  writeFileSync(join(dir, 'b.yaml'), kubeconfig('beta', 'https://beta.example:6443'));
+  writeFileSync(join(dir, 'dup.yaml'), kubeconfig('alpha', 'https://shadowed.example:6443'));
+  writeFileSync(join(dir, 'bad.yaml'), 'clusters: [ {');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('connect', () => {
+  it('loads --kubeconfig relative to cwd and reports the server and context', () => {
+    const c = connect({ kubeconfig: 'a.yaml', env: {}, cwd: dir });
+    expect(c.server).toBe('http://127.0.0.1:1');
+    expect(c.context).toBe('alpha');
+  });
+
+  it('merges the KUBECONFIG list like kubectl: missing files skipped, first definition and current-context win', () => {
+    const list = [join(dir, 'missing.yaml'), join(dir, 'a.yaml'), join(dir, 'dup.yaml'), join(dir, 'b.yaml')].join(':');
+    const c = connect({ env: { KUBECONFIG: list }, cwd: dir });
+    expect(c.context).toBe('alpha');
+    expect(c.server).toBe('http://127.0.0.1:1');
+    expect(connect({ env: { KUBECONFIG: list }, cwd: dir, context: 'beta' }).server).toBe('https://beta.example:6443');
+  });
+
+  it('falls back to ~/.kube/config', () => {
+    const home = mkdtempSync(join(tmpdir(), 'sdrain-home-'));
+    try {
+      expect(() => connect({ env: { HOME: home }, cwd: dir })).toThrow(/Cannot find a Kubernetes configuration/);
+      const kube = join(home, '.kube');
+      mkdirSync(kube);
+      writeFileSync(join(kube, 'config'), kubeconfig('home', 'https://home.example'));
+      expect(connect({ env: { HOME: home }, cwd: dir }).server).toBe('https://home.example');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unknown context, naming the known ones', () => {
+    let err: unknown;
+    try {
+      connect({ kubeconfig: join(dir, 'a.yaml'), context: 'nope', env: {} });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SdrainError);
+    expect((err as SdrainError).message).toBe('Cannot use context "nope": it is not in the kubeconfig');
+    expect((err as SdrainError).hint).toContain('alpha');
+  });
+
+  it('reports a missing or unreadable kubeconfig without a stack', () => {
+    expect(() => connect({ kubeconfig: join(dir, 'none.yaml'), env: {} })).toThrow(/no such file/);
+    expect(() => connect({ kubeconfig: join(dir, 'bad.yaml'), env: {} })).toThrow(/Cannot read kubeconfig/);
+  });
+});
+
+describe('toClusterError', () => {
+  it('keeps the Status message and reason of an ApiException, never its headers', () => {
+    const body = JSON.stringify({ kind: 'Status', status: 'Failure', message: 'pods "x" is forbidden', reason: 'Forbidden', code: 403 });
+    const ex = new ApiException(403, 'Forbidden', body, { authorization: `Bearer ${TOKEN}`, 'set-cookie': 'x' });
+    const err = toClusterError(ex, 'list', 'Pod objects') as ClusterError;
+    expect(err).toBeInstanceOf(ClusterError);
+    expect(err.message).toBe('Cannot list Pod objects: pods "x" is forbidden');
+    expect(err.status).toBe(403);
+    expect(err.reason).toBe('Forbidden');
+    expect(err.hint).toMatch(/RBAC/);
+    expect(JSON.stringify({ ...err, message: err.message, hint: err.hint })).not.toContain(TOKEN);
+  });
+
+  it('turns socket errors into CLUSTER_UNREACHABLE', () => {
+    const sock = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const err = toClusterError(Object.assign(new Error('request failed'), { cause: sock }), 'list nodes');
+    expect(err.code).toBe('CLUSTER_UNREACHABLE');
+    expect(err.message).toBe('Cannot list nodes: cannot reach the API server (connection refused)');
+  });
+
+  it('redacts credentials from unknown messages', () => {
+    expect(redact(`exec plugin said: Authorization: Bearer ${TOKEN} token=${TOKEN}`)).not.toContain(TOKEN);
+    expect(toClusterError(new Error(`oops Bearer ${TOKEN}`), 'read x').message).toBe('Cannot read x: oops Bearer <redacted>');
+  });
+
+  it('handles what a real client-node call throws', async () => {
+    let seenAuth = '';
+    const server: Server = createServer((req, res) => {
+      seenAuth = String(req.headers.authorization);
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      writeFileSync(join(dir, 'live.yaml'), kubeconfig('live', `http://127.0.0.1:${port}`));
+      const { kc } = connect({ kubeconfig: join(dir, 'live.yaml'), env: {} });
+      const thrown = await kc.makeApiClient(CoreV1Api).listNode().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(seenAuth).toBe(`Bearer ${TOKEN}`);
+      const err = toClusterError(thrown, 'list nodes') as ClusterError;
+      expect(err.message).toBe('Cannot list nodes: Unauthorized');
+      expect(err.status).toBe(401);
+      expect(`${err.message}\n${err.hint}`).not.toContain(TOKEN);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

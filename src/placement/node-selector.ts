@@ -1,0 +1,125 @@
+/**
+ * Node selector terms (pod nodeAffinity, PV nodeAffinity, StorageClass allowedTopologies) as
+ * compiled matchers. Terms are ORed, requirements inside a term ANDed; a term with no
+ * requirements, or with an invalid one, matches nothing (apimachinery's lazy-error selector).
+ */
+import type { V1NodeSelector, V1NodeSelectorRequirement, V1NodeSelectorTerm } from '@kubernetes/client-node';
+import type { Pod } from '../model/k8s.js';
+
+/** What a node selector looks at. */
+export interface NodeFacts {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export type NodeMatcher = (node: NodeFacts) => boolean;
+
+const INT_RE = /^[+-]?\d+$/;
+
+function compileRequirement(r: V1NodeSelectorRequirement, field: boolean): NodeMatcher | undefined {
+  const values = r.values ?? [];
+  const read = field
+    ? (n: NodeFacts): string | undefined => (r.key === 'metadata.name' ? n.name : undefined)
+    : (n: NodeFacts): string | undefined => (Object.prototype.hasOwnProperty.call(n.labels, r.key) ? n.labels[r.key] : undefined);
+  if (field && r.key !== 'metadata.name') return undefined;
+  switch (r.operator) {
+    case 'In': {
+      if (values.length === 0) return undefined;
+      const set = new Set(values);
+      return (n) => {
+        const v = read(n);
+        return v !== undefined && set.has(v);
+      };
+    }
+    case 'NotIn': {
+      if (values.length === 0) return undefined;
+      const set = new Set(values);
+      return (n) => {
+        const v = read(n);
+        return v === undefined || !set.has(v);
+      };
+    }
+    case 'Exists':
+      if (field || values.length > 0) return undefined;
+      return (n) => read(n) !== undefined;
+    case 'DoesNotExist':
+      if (field || values.length > 0) return undefined;
+      return (n) => read(n) === undefined;
+    case 'Gt':
+    case 'Lt': {
+      if (field || values.length !== 1 || !INT_RE.test(values[0]!)) return undefined;
+      const bound = BigInt(values[0]!);
+      const gt = r.operator === 'Gt';
+      return (n) => {
+        const v = read(n);
+        if (v === undefined || !INT_RE.test(v)) return false;
+        const x = BigInt(v);
+        return gt ? x > bound : x < bound;
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Compiles one term; undefined when it can match nothing. */
+export function compileNodeSelectorTerm(term: V1NodeSelectorTerm): NodeMatcher | undefined {
+  const parts: NodeMatcher[] = [];
+  for (const r of term.matchExpressions ?? []) {
+    const m = compileRequirement(r, false);
+    if (!m) return undefined;
+    parts.push(m);
+  }
+  for (const r of term.matchFields ?? []) {
+    const m = compileRequirement(r, true);
+    if (!m) return undefined;
+    parts.push(m);
+  }
+  if (parts.length === 0) return undefined;
+  return (n) => parts.every((p) => p(n));
+}
+
+/** Compiles ORed terms. No terms (or only unmatchable ones) → matches nothing. */
+export function compileNodeSelector(selector: V1NodeSelector | undefined | null): NodeMatcher {
+  const terms = (selector?.nodeSelectorTerms ?? []).map(compileNodeSelectorTerm).filter((t): t is NodeMatcher => t !== undefined);
+  if (terms.length === 0) return () => false;
+  return (n) => terms.some((t) => t(n));
+}
+
+/**
+ * The pod's hard node constraints: spec.nodeSelector (every label equal) AND, when present,
+ * required node affinity. kube-scheduler's RequiredNodeAffinity.
+ */
+export function compilePodNodeConstraints(pod: Pod): NodeMatcher {
+  const selector = Object.entries(pod.spec.nodeSelector ?? {});
+  const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const affinity = required ? compileNodeSelector(required) : undefined;
+  if (selector.length === 0 && !affinity) return () => true;
+  return (n) => {
+    for (const [k, v] of selector) if (n.labels[k] !== v) return false;
+    return affinity ? affinity(n) : true;
+  };
+}
+
+/**
+ * Node names the pod is pinned to by `matchFields metadata.name In` in every required term
+ * (kube-scheduler's NodeAffinity PreFilter, how DaemonSet pods target their node); undefined when
+ * any term leaves all nodes possible. An empty set means the terms contradict each other.
+ */
+export function pinnedNodeNames(pod: Pod): Set<string> | undefined {
+  const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (!terms || terms.length === 0) return undefined;
+  let union: Set<string> | undefined;
+  for (const t of terms) {
+    let names: Set<string> | undefined;
+    for (const r of t.matchFields ?? []) {
+      if (r.key !== 'metadata.name' || r.operator !== 'In') continue;
+      const s = new Set(r.values ?? []);
+      names = names === undefined ? s : new Set([...names].filter((x) => s.has(x)));
+    }
+    if (names === undefined) return undefined;
+    union = union ?? new Set();
+    for (const n of names) union.add(n);
+  }
+  return union;
+}

@@ -1,0 +1,125 @@
+/**
+ * InterPodAffinity: the incoming pod's required affinity (some matching pod in the node's
+ * topology domain, for every term) and anti-affinity (no matching pod there), and placed pods'
+ * required anti-affinity against the incoming pod. Counting happens once per pod in
+ * `prepareInterPodAffinity` (kube-scheduler's PreFilter) via the label index.
+ */
+import type { Pod } from '../../model/k8s.js';
+import { podKeyOf } from '../../kube/pod.js';
+import {
+  namespaceLabels,
+  requiredAffinityTerms,
+  requiredAntiAffinityTerms,
+  termMatches,
+  termScope,
+  type CompiledTerm,
+} from '../affinity-term.js';
+import type { NodeInfo, PlacementState } from '../placement-state.js';
+import type { PredicateFailure } from '../types.js';
+
+export const AFFINITY_MISMATCH = "node(s) didn't match pod affinity rules";
+export const ANTI_AFFINITY_MISMATCH = "node(s) didn't match pod anti-affinity rules";
+export const EXISTING_ANTI_AFFINITY_MISMATCH = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+type Counts = Map<string, number>;
+
+function pairKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}
+
+export interface InterPodAffinityState {
+  affinityTerms: CompiledTerm[];
+  antiAffinityTerms: CompiledTerm[];
+  affinityCounts: Counts;
+  antiAffinityCounts: Counts;
+  existingAntiAffinityCounts: Counts;
+  /** The pod matches all its own affinity terms (lets the first pod of a self-affine group in). */
+  selfMatchesAffinity: boolean;
+}
+
+function bump(counts: Counts, node: NodeInfo | undefined, topologyKey: string): void {
+  const v = node?.labels[topologyKey];
+  if (v === undefined) return;
+  const k = pairKey(topologyKey, v);
+  counts.set(k, (counts.get(k) ?? 0) + 1);
+}
+
+export function prepareInterPodAffinity(state: PlacementState, pod: Pod): InterPodAffinityState {
+  const self = podKeyOf(pod);
+  const affinityTerms = requiredAffinityTerms(pod);
+  const antiAffinityTerms = requiredAntiAffinityTerms(pod);
+  const affinityCounts: Counts = new Map();
+  const antiAffinityCounts: Counts = new Map();
+  const existingAntiAffinityCounts: Counts = new Map();
+
+  // Placed pods whose anti-affinity rejects the incoming pod (evaluated once per group of
+  // identical terms).
+  const podNsLabels = namespaceLabels(state, pod.metadata.namespace);
+  for (const group of state.antiAffinityGroups()) {
+    for (const term of group.terms) {
+      if (!termMatches(term, pod, podNsLabels)) continue;
+      for (const key of group.podKeys) {
+        if (key === self) continue;
+        bump(existingAntiAffinityCounts, state.nodeInfo(state.nodeOf(key)!), term.topologyKey);
+      }
+    }
+  }
+
+  // The incoming pod's affinity: placed pods matching ALL terms count for every term.
+  if (affinityTerms.length > 0 && affinityTerms.every((t) => t.selector !== undefined)) {
+    const first = affinityTerms[0]!;
+    for (const other of state.candidatePods(termScope(first, state), first.selector ?? [])) {
+      const key = podKeyOf(other);
+      if (key === self) continue;
+      const otherNsLabels = namespaceLabels(state, other.metadata.namespace);
+      if (!affinityTerms.every((t) => termMatches(t, other, otherNsLabels))) continue;
+      const node = state.nodeInfo(state.nodeOf(key)!);
+      for (const t of affinityTerms) bump(affinityCounts, node, t.topologyKey);
+    }
+  }
+
+  for (const term of antiAffinityTerms) {
+    if (!term.selector) continue;
+    for (const other of state.candidatePods(termScope(term, state), term.selector)) {
+      const key = podKeyOf(other);
+      if (key === self) continue;
+      if (!termMatches(term, other, namespaceLabels(state, other.metadata.namespace))) continue;
+      bump(antiAffinityCounts, state.nodeInfo(state.nodeOf(key)!), term.topologyKey);
+    }
+  }
+
+  const selfMatchesAffinity =
+    affinityTerms.length > 0 && affinityTerms.every((t) => termMatches(t, pod, podNsLabels));
+  return { affinityTerms, antiAffinityTerms, affinityCounts, antiAffinityCounts, existingAntiAffinityCounts, selfMatchesAffinity };
+}
+
+export function interPodAffinity(s: InterPodAffinityState, node: NodeInfo): PredicateFailure[] {
+  // Incoming pod's affinity.
+  let podsExist = true;
+  for (const term of s.affinityTerms) {
+    const v = node.labels[term.topologyKey];
+    if (v === undefined) return [{ predicate: 'InterPodAffinity', message: AFFINITY_MISMATCH, unresolvable: true }];
+    if ((s.affinityCounts.get(pairKey(term.topologyKey, v)) ?? 0) <= 0) podsExist = false;
+  }
+  if (!podsExist && !(s.affinityCounts.size === 0 && s.selfMatchesAffinity)) {
+    return [{ predicate: 'InterPodAffinity', message: AFFINITY_MISMATCH, unresolvable: true }];
+  }
+  // Incoming pod's anti-affinity.
+  if (s.antiAffinityCounts.size > 0) {
+    for (const term of s.antiAffinityTerms) {
+      const v = node.labels[term.topologyKey];
+      if (v !== undefined && (s.antiAffinityCounts.get(pairKey(term.topologyKey, v)) ?? 0) > 0) {
+        return [{ predicate: 'InterPodAffinity', message: ANTI_AFFINITY_MISMATCH }];
+      }
+    }
+  }
+  // Placed pods' anti-affinity.
+  if (s.existingAntiAffinityCounts.size > 0) {
+    for (const [k, v] of Object.entries(node.labels)) {
+      if ((s.existingAntiAffinityCounts.get(pairKey(k, v)) ?? 0) > 0) {
+        return [{ predicate: 'InterPodAffinity', message: EXISTING_ANTI_AFFINITY_MISMATCH }];
+      }
+    }
+  }
+  return [];
+}

@@ -1,0 +1,38 @@
+/** NodePorts: a hostPort (protocol, IP) may be used by one pod per node; 0.0.0.0 conflicts with every IP. */
+import type { Pod } from '../../model/k8s.js';
+import type { NodeInfo } from '../placement-state.js';
+import type { PredicateFailure } from '../types.js';
+
+export interface HostPort {
+  protocol: string;
+  ip: string;
+  port: number;
+}
+
+/** The host ports a pod's containers claim. */
+export function podHostPorts(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of pod.spec.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if (p.hostPort && p.hostPort > 0) out.push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP || '0.0.0.0', port: p.hostPort });
+    }
+  }
+  return out;
+}
+
+function conflicts(a: HostPort, b: HostPort): boolean {
+  return a.port === b.port && a.protocol === b.protocol && (a.ip === b.ip || a.ip === '0.0.0.0' || b.ip === '0.0.0.0');
+}
+
+export function nodePorts(wanted: readonly HostPort[], node: NodeInfo, self: string): PredicateFailure[] {
+  if (wanted.length === 0) return [];
+  for (const [key, other] of node.pods) {
+    if (key === self) continue;
+    for (const used of podHostPorts(other)) {
+      if (wanted.some((w) => conflicts(w, used))) {
+        return [{ predicate: 'NodePorts', message: "node(s) didn't have free ports for the requested pod ports" }];
+      }
+    }
+  }
+  return [];
+}

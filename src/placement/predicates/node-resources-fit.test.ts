@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlacementState } from '../placement-state.js';
+import { checkPodOnNode } from '../schedule.js';
+import { makeNode, makePod } from '../testing/builders.js';
+
+describe('NodeResourcesFit', () => {
+  const state = buildPlacementState({
+    nodes: [makeNode('n', { cpu: '2', memory: '4Gi', pods: '3', ephemeralStorage: '10Gi', extended: { 'nvidia.com/gpu': '1' } })],
+    pods: [makePod('a', { node: 'n', cpu: '1500m', memory: '3Gi' }), makePod('b', { node: 'n', requests: { 'nvidia.com/gpu': '1' } })],
+  });
+
+  it.each([
+    ['fits', { cpu: '500m', memory: '1Gi' }, []],
+    ['cpu', { cpu: '501m' }, ['Insufficient cpu']],
+    ['cpu and memory', { cpu: '1', memory: '2Gi' }, ['Insufficient cpu', 'Insufficient memory']],
+    ['ephemeral storage', { requests: { 'ephemeral-storage': '11Gi' } }, ['Insufficient ephemeral-storage']],
+    ['a used-up GPU', { requests: { 'nvidia.com/gpu': '1' } }, ['Insufficient nvidia.com/gpu']],
+    ['a resource the node lacks', { requests: { 'example.com/fpga': '1' } }, ['Insufficient example.com/fpga']],
+  ] as const)('%s', (_t, opts, want) => {
+    expect(checkPodOnNode(state, makePod('p', opts), 'n').map((f) => f.message)).toEqual(want);
+  });
+
+  it('reports every insufficient resource, pods first', () => {
+    const s = buildPlacementState({ nodes: [makeNode('n', { cpu: '1', pods: '1' })], pods: [makePod('a', { node: 'n', cpu: '1' })] });
+    expect(checkPodOnNode(s, makePod('p', { cpu: '1' }), 'n').map((f) => f.message)).toEqual(['Too many pods', 'Insufficient cpu']);
+  });
+
+  it('does not count a placed pod twice when asking whether it fits where it is', () => {
+    expect(checkPodOnNode(state, state.getPod('default/a')!, 'n')).toEqual([]);
+  });
+});
+
+describe('NodePorts', () => {
+  const withPort = (name: string, hostPort: number, extra: { node?: string; protocol?: string; hostIP?: string } = {}) =>
+    makePod(name, {
+      node: extra.node,
+      spec: { containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort, protocol: extra.protocol, hostIP: extra.hostIP }] }] },
+    });
+  const state = buildPlacementState({
+    nodes: [makeNode('n')],
+    pods: [withPort('ingress', 443, { node: 'n' }), withPort('dns', 53, { node: 'n', protocol: 'UDP', hostIP: '10.0.0.1' })],
+  });
+
+  it.each([
+    ['same port', withPort('p', 443), false],
+    ['other port', withPort('p', 8443), true],
+    ['same port, other protocol', withPort('p', 443, { protocol: 'UDP' }), true],
+    ['specific IP against a wildcard', withPort('p', 443, { hostIP: '10.0.0.2' }), false],
+    ['other specific IP', withPort('p', 53, { protocol: 'UDP', hostIP: '10.0.0.2' }), true],
+    ['wildcard against a specific IP', withPort('p', 53, { protocol: 'UDP' }), false],
+  ])('%s → fits=%s', (_t, pod, fits) => {
+    const failures = checkPodOnNode(state, pod, 'n');
+    expect(failures.length === 0).toBe(fits);
+    if (!fits) expect(failures[0]!.message).toBe("node(s) didn't have free ports for the requested pod ports");
+  });
+});

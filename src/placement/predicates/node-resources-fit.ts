@@ -1,0 +1,16 @@
+/** NodeResourcesFit: the pod's requests must fit in the node's allocatable minus what placed pods request. */
+import { insufficientResources, subtractResources, type Resources } from '../../kube/resources.js';
+import type { NodeInfo } from '../placement-state.js';
+import type { PredicateFailure } from '../types.js';
+
+/**
+ * `alreadyHere` is the request of the same pod when it is itself placed on this node (it must not
+ * count twice when checking whether it could stay).
+ */
+export function nodeResourcesFit(request: Resources, node: NodeInfo, alreadyHere?: Resources): PredicateFailure[] {
+  const requested = alreadyHere ? subtractResources(node.requested, alreadyHere) : node.requested;
+  return insufficientResources(request, requested, node.allocatable).map((name) => ({
+    predicate: 'NodeResourcesFit' as const,
+    message: name === 'pods' ? 'Too many pods' : `Insufficient ${name}`,
+  }));
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../model/plan.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { plan } from './plan.js';
+import { sortedJson } from './fingerprint.js';
+import { makeSpec, SnapshotBuilder } from './testing/snapshot-builder.js';
+
+type Over = Parameters<typeof makeSpec>[1];
+const run = (snap: Snapshot, names: string[], over: Over = {}): Plan => plan(makeSpec(names, over), snap, { toolVersion: 'test' });
+const codes = (p: Plan) => p.findings.map((f) => `${f.severity}:${f.code}`);
+
+describe('plan: waves and capacity', () => {
+  // Three 1-cpu nodes; each runs a 600m pod: after two are drained, the third cannot take both.
+  const tight = () =>
+    new SnapshotBuilder()
+      .node('n1', { cpu: '1' })
+      .node('n2', { cpu: '1' })
+      .node('n3', { cpu: '1' })
+      .deployment('a', { nodes: ['n1'], cpu: '600m' })
+      .deployment('b', { nodes: ['n2'], cpu: '600m' })
+      .build();
+
+  it('keeps earlier waves cordoned: the second wave has only one node left', () => {
+    const p = run(tight(), ['n1', 'n2'], { workloads: { deployment: 'evict' } });
+    expect(p.waves.map((w) => w.nodes)).toEqual([['n1'], ['n2']]);
+    expect(p.waves[0]!.free.cpuMilli).toBe(1400);
+    expect(p.waves[1]!.free.cpuMilli).toBe(400);
+    const f = p.findings.find((x) => x.code === 'UNPLACEABLE')!;
+    expect(f).toMatchObject({ severity: 'error', wave: 2, node: 'n2', object: { kind: 'Deployment', name: 'b' } });
+    expect(f.message).toContain('0/3 nodes are available: 1 Insufficient cpu, 2 node(s) were unschedulable.');
+    expect(codes(p)).toContain('error:INSUFFICIENT_CAPACITY');
+    expect(p.applicable).toBe(false);
+  });
+
+  it('uncordons after each node when afterEach.uncordon is set', () => {
+    const p = run(tight(), ['n1', 'n2'], { workloads: { deployment: 'evict' }, afterEach: { command: ['true'], uncordon: true } });
+    expect(codes(p).filter((c) => c.startsWith('error'))).toEqual([]);
+    expect(p.waves[1]!.free.cpuMilli).toBe(1400); // n1 back (1000) + n3 with pod a (400)
+  });
+
+  it('concurrency drains several nodes per wave and sums their surge', () => {
+    const p = run(tight(), ['n1', 'n2'], { concurrency: 2, workloads: { deployment: 'evict' } });
+    expect(p.waves).toHaveLength(1);
+    expect(p.waves[0]!.surge).toMatchObject({ cpuMilli: 1200, pods: 2 });
+    expect(p.waves[0]!.actions.map((a) => a.workload.name)).toEqual(['a', 'b']);
+  });
+
+  it('roll counts every replica and maxSurge; pods on later nodes are restarted too', () => {
+    const snap = new SnapshotBuilder()
+      .node('n1').node('n2').node('n3')
+      .deployment('web', { nodes: ['n1', 'n2', 'n3', 'n3'], cpu: '100m', strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } })
+      .build();
+    const p = run(snap, ['n1', 'n2'], { workloads: { deployment: 'roll' } });
+    const a = p.waves[0]!.actions[0]!;
+    expect(a).toMatchObject({ method: 'roll', surgePods: 1, expectedMinReady: 4, replicas: 4, pods: ['web-5d8f-a'] });
+    expect(p.waves[0]!.surge.pods).toBe(2);
+    // The restart in wave 1 replaced web-5d8f-b (on n2): wave 2 does not list it as a snapshot pod.
+    for (const act of p.waves[1]?.actions ?? []) expect(act.pods).not.toContain('web-5d8f-b');
+  });
+
+  it('surge places new pods beside the old ones: peak = pods on the node', () => {
+    const snap = new SnapshotBuilder().node('n1', { cpu: '1' }).node('n2', { cpu: '1' }).deployment('web', { nodes: ['n1', 'n1', 'n2'], cpu: '400m' }).build();
+    const p = run(snap, ['n1']);
+    expect(p.waves[0]!.actions[0]).toMatchObject({ method: 'surge', surgePods: 2, expectedMinReady: 3 });
+    expect(codes(p)).toContain('error:UNPLACEABLE');
+  });
+
+  it('StatefulSet roll: one pod at a time, in reverse ordinal order, with DOWNTIME', () => {
+    const snap = new SnapshotBuilder().node('n1').node('n2').statefulSet('db', { nodes: ['n1', 'n2', 'n1'] }).build();
+    const p = run(snap, ['n1'], { workloads: { statefulSet: 'roll' } });
+    expect(p.waves[0]!.actions[0]).toMatchObject({ method: 'roll', pods: ['db-0', 'db-2'], expectedMinReady: 2, surgePods: 0 });
+    expect(codes(p)).toContain('warning:DOWNTIME');
+  });
+
+  it('affinity skip drops the node, keeps it schedulable and drains the others', () => {
+    const snap = new SnapshotBuilder()
+      .node('n1').node('n2').node('n3')
+      .deployment('pinned', { nodes: ['n1'], podSpec: { nodeSelector: { 'kubernetes.io/hostname': 'n1' } } })
+      .deployment('web', { nodes: ['n2'], podSpec: { nodeSelector: { 'kubernetes.io/hostname': 'n1' } } })
+      .build();
+    const p = run(snap, ['n1', 'n2'], { affinity: 'skip' });
+    expect(p.waves.map((w) => [w.index, w.nodes])).toEqual([[1, ['n2']]]);
+    expect(p.waves[0]!.actions[0]).toMatchObject({ method: 'surge', pods: ['web-5d8f-a'] });
+    expect(p.findings.filter((f) => f.code === 'NODE_SKIPPED').map((f) => f.node)).toEqual(['n1']);
+    expect(p.applicable).toBe(true);
+  });
+
+  it('lists DaemonSet, mirror and completed pods as untouched', () => {
+    const snap = new SnapshotBuilder()
+      .node('n1').node('n2')
+      .daemonSet('agent', { nodes: ['n1', 'n2'] })
+      .pod('etcd-n1', { node: 'n1', annotations: { 'kubernetes.io/config.mirror': 'abc' }, owner: { apiVersion: 'v1', kind: 'Node', name: 'n1' } })
+      .pod('done', { node: 'n1', phase: 'Succeeded', owner: { apiVersion: 'batch/v1', kind: 'Job', name: 'j' } })
+      .build();
+    const p = run(snap, ['n1']);
+    expect(p.waves[0]!.untouched.map((u) => [u.pod, u.reason])).toEqual([['agent-0', 'DaemonSet'], ['done', 'completed'], ['etcd-n1', 'mirror pod']]);
+    expect(p.waves[0]!.actions).toEqual([]);
+    expect(p.applicable).toBe(true);
+  });
+
+  it('reports NOT_FULLY_AVAILABLE once per workload', () => {
+    const snap = new SnapshotBuilder().node('n1').node('n2').node('n3').deployment('web', { nodes: ['n1', 'n2', 'n3'], availableReplicas: 2 }).build();
+    const p = run(snap, ['n1', 'n2']);
+    expect(p.findings.filter((f) => f.code === 'NOT_FULLY_AVAILABLE')).toHaveLength(1);
+  });
+
+  it('sorts findings by wave, severity, code', () => {
+    const snap = new SnapshotBuilder().node('n1').node('n2').node('n3').pod('bare', { node: 'n2' }).daemonSet('agent', { nodes: ['n1', 'n2'] }).build();
+    const p = run(snap, ['n1', 'n2', 'ghost']);
+    expect(p.findings.map((f) => [f.wave ?? 0, f.severity, f.code])).toEqual([
+      [0, 'error', 'NODE_NOT_FOUND'],
+      [1, 'info', 'DAEMONSET_POD'],
+      [2, 'error', 'UNMANAGED_POD'],
+      [2, 'info', 'DAEMONSET_POD'],
+    ]);
+  });
+});
+
+describe('plan: spec echoes', () => {
+  it('notes the maintenance window and keeps the spec and cluster identity', () => {
+    const snap = new SnapshotBuilder().node('n1').node('n2').build();
+    snap.cluster = { uid: 'cluster-uid' };
+    const p = run(snap, ['n1'], { window: { notBefore: '2026-03-14T00:00:00Z', notAfter: '2026-03-14T04:00:00Z' } });
+    expect(p.findings.find((f) => f.code === 'WINDOW')).toMatchObject({ severity: 'info' });
+    expect(p.cluster).toEqual({ uid: 'cluster-uid' });
+    expect(p.spec.spec.nodes.names).toEqual(['n1']);
+    expect(p.digest).toBe('');
+  });
+});
+
+describe('plan: fingerprint', () => {
+  const base = () => new SnapshotBuilder().node('n1').node('n2').deployment('web', { nodes: ['n1', 'n2'], podSpec: { containers: [{ name: 'app', image: 'x', env: [{ name: 'TOKEN', value: 's3cr3t' }] }] } });
+  const fp = (s: Snapshot) => sortedJson(run(s, ['n1']).fingerprint);
+
+  it('ignores status churn, env values and unrelated annotations', () => {
+    const before = fp(base().build());
+    const after = fp(
+      base()
+        .edit('deployments', 'web', (d: any) => {
+          d.status.availableReplicas = 1;
+          d.metadata.annotations = { note: 'x' };
+          d.spec.template.spec.containers[0].env[0].value = 'changed';
+        })
+        .build(),
+    );
+    expect(after).toBe(before);
+    expect(before).not.toContain('s3cr3t');
+  });
+
+  it('changes with replicas, strategy, scheduling fields, node taints and PDB rules', () => {
+    const before = fp(base().build());
+    expect(fp(base().edit('deployments', 'web', (d: any) => (d.spec.replicas = 5)).build())).not.toBe(before);
+    expect(fp(base().edit('deployments', 'web', (d: any) => (d.spec.strategy = { type: 'Recreate' })).build())).not.toBe(before);
+    expect(fp(base().edit('deployments', 'web', (d: any) => (d.spec.template.spec.nodeSelector = { a: 'b' })).build())).not.toBe(before);
+    expect(fp(base().edit('nodes', 'n2', (n: any) => (n.spec.taints = [{ key: 'k', effect: 'NoSchedule' }])).build())).not.toBe(before);
+    expect(fp(base().pdb('web', { matchLabels: { app: 'web' }, minAvailable: 1 }).build())).not.toBe(before);
+  });
+});

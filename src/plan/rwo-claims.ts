@@ -1,0 +1,25 @@
+/**
+ * ReadWriteOnce(-Pod) claims mounted by pods: such a volume attaches to one node, so a new pod
+ * elsewhere cannot start while the old pod still holds it.
+ */
+import type { Pod } from '../model/k8s.js';
+import type { ClusterIndex } from './cluster-index.js';
+import { objectKey } from './compare.js';
+
+const SINGLE_NODE_MODES = new Set(['ReadWriteOnce', 'ReadWriteOncePod']);
+
+/** Names of the single-node claims the pods mount, sorted and deduplicated. */
+export function rwoClaims(pods: Pod[], index: ClusterIndex): string[] {
+  const out = new Set<string>();
+  for (const pod of pods) {
+    for (const v of pod.spec.volumes ?? []) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (!claim) continue;
+      const pvc = index.pvcs.get(objectKey('PersistentVolumeClaim', pod.metadata.namespace, claim));
+      if (!pvc) continue;
+      const modes = pvc.spec.accessModes ?? pvc.status?.accessModes ?? [];
+      if (modes.length > 0 && modes.every((m) => SINGLE_NODE_MODES.has(m))) out.add(claim);
+    }
+  }
+  return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

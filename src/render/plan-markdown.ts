@@ -1,0 +1,97 @@
+/**
+ * The pull-request rendering of a plan: verdict and counts first, risks (errors, then
+ * warnings) highlighted next, then one table per wave, the digest in a code span for
+ * `sdrain apply --expect-digest` pinning, and info findings folded away. Pure; all free text
+ * is escaped so a message cannot break the Markdown.
+ */
+import type { Finding, Plan, Wave } from '../model/plan.js';
+import {
+  findingLocation,
+  findingsOf,
+  formatAmounts,
+  formatSummaryCounts,
+  qualifiedName,
+  summarizePlan,
+  summarizeUntouched,
+  surgeFits,
+} from './findings.js';
+
+/** Escapes text for Markdown prose and table cells. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+/** A code span that survives backticks in its content. */
+function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${fence === '``' ? ` ${text} ` : text}${fence}`;
+}
+
+/** The whole plan as GitHub-flavoured Markdown, ending with a newline. */
+export function renderPlanMarkdown(plan: Plan): string {
+  const s = summarizePlan(plan);
+  const out: string[] = [];
+  const verdict = s.applicable ? '✅ applicable' : '⛔ BLOCKED';
+  out.push(`## sdrain plan ${code(plan.spec.metadata.name)}: ${verdict}`, '');
+  out.push(`**${formatSummaryCounts(s)}**`, '');
+  const cluster = [plan.cluster.server ? `server ${code(plan.cluster.server)}` : undefined, plan.cluster.uid ? `uid ${code(plan.cluster.uid)}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  out.push(`- Cluster: ${cluster || 'from a snapshot file'}`);
+  out.push(`- Nodes, in order: ${plan.waves.map((w) => w.nodes.map(code).join(' + ')).join(' → ') || 'none'}`);
+  out.push(`- Digest: ${code(plan.digest)}`);
+  out.push(`- Apply exactly this plan: ${code(`sdrain apply plan.json --expect-digest ${plan.digest}`)}`, '');
+
+  const errors = findingsOf(plan, 'error');
+  const warnings = findingsOf(plan, 'warning');
+  if (errors.length + warnings.length > 0) {
+    out.push('### Risks', '');
+    if (errors.length > 0) {
+      out.push('> [!CAUTION]', `> ${errors.length === 1 ? 'This error blocks' : `These ${errors.length} errors block`} the plan: apply will refuse it.`, '');
+      for (const f of errors) out.push(findingItem(f));
+      out.push('');
+    }
+    if (warnings.length > 0) {
+      out.push('> [!WARNING]', `> ${warnings.length === 1 ? 'Review this warning' : `Review these ${warnings.length} warnings`} before approving.`, '');
+      for (const f of warnings) out.push(findingItem(f));
+      out.push('');
+    }
+  }
+
+  for (const wave of plan.waves) out.push(...renderWave(wave), '');
+
+  const infos = findingsOf(plan, 'info');
+  if (infos.length > 0) {
+    out.push(`<details><summary>Info findings (${infos.length})</summary>`, '');
+    for (const f of infos) out.push(findingItem(f));
+    out.push('', '</details>', '');
+  }
+  return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+function findingItem(f: Finding): string {
+  const where = findingLocation(f);
+  const label = f.severity === 'error' ? '**ERROR**' : f.severity === 'warning' ? '**WARNING**' : 'info';
+  let line = `- ${label} ${code(f.code)}${where ? ` (${escapeMarkdown(where)})` : ''}: ${escapeMarkdown(f.message)}`;
+  if (f.hint) line += `<br>→ ${escapeMarkdown(f.hint)}`;
+  return line;
+}
+
+function renderWave(wave: Wave): string[] {
+  const out = [`### Wave ${wave.index}: ${wave.nodes.map(code).join(', ')}`, ''];
+  const fits = surgeFits(wave.surge, wave.free);
+  out.push(`Surge needed: ${formatAmounts(wave.surge)} · free: ${formatAmounts(wave.free)} · ${fits ? 'fits' : '**does not fit**'}`, '');
+  if (wave.actions.length === 0) {
+    out.push('_No workloads to move._');
+  } else {
+    out.push('| Workload | Method | Pods moved | Min ready | Surge pods | Why |', '|---|---|---|---|---|---|');
+    for (const a of wave.actions) {
+      const pods = a.pods.map(code).join('<br>');
+      out.push(
+        `| ${escapeMarkdown(a.workload.kind)} ${code(qualifiedName(a.workload))} | ${a.method} | ${a.pods.length}: ${pods} | ${a.expectedMinReady}/${a.replicas} | ${a.surgePods} | ${escapeMarkdown(a.reason)} |`,
+      );
+    }
+  }
+  if (wave.untouched.length > 0) out.push('', `Untouched: ${wave.untouched.length} pod(s) stay (${escapeMarkdown(summarizeUntouched(wave.untouched))}).`);
+  return out;
+}

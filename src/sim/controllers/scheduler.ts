@@ -1,0 +1,129 @@
+/**
+ * The scheduler: binds pending pods (no spec.nodeName, schedulerName default-scheduler, no
+ * scheduling gates, not terminating) with the same placement code as the planner
+ * (src/placement scheduleOne), in kube-scheduler's queue order: higher
+ * spec.priority first, then older, then name. When no node fits, the pod gets PodScheduled=False
+ * reason Unschedulable with the scheduler's message, and is retried whenever a node changes or a
+ * placed pod goes away. Preemption and nominatedNodeName are not modelled.
+ *
+ * The PlacementState is the shared PlacementView, kept current from store events, so a bind
+ * costs the predicates, not a pass over every pod in the cluster.
+ */
+import type { Condition, Pod } from '../../model/k8s.js';
+import type { StoreEvent } from '../store/types.js';
+import { isTerminal, isTerminating } from '../../kube/pod.js';
+import { scheduleOne } from '../../placement/index.js';
+import { formatTime } from '../store/wall-clock.js';
+import type { Controller, ControllerContext } from './controller.js';
+import { objectKey, splitKey } from './object-cache.js';
+
+/** The single queue key: scheduling runs over all pending pods in priority order. */
+const SCHEDULE_ALL = '*';
+
+function wantsScheduling(pod: Pod): boolean {
+  if (pod.spec.nodeName || isTerminating(pod) || isTerminal(pod)) return false;
+  if ((pod.spec.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return false;
+  return (pod.spec.schedulingGates ?? []).length === 0;
+}
+
+function queueOrder(a: Pod, b: Pod): number {
+  const pa = a.spec.priority ?? 0;
+  const pb = b.spec.priority ?? 0;
+  if (pa !== pb) return pb - pa;
+  const ca = a.metadata.creationTimestamp ?? '';
+  const cb = b.metadata.creationTimestamp ?? '';
+  if (ca !== cb) return ca < cb ? -1 : 1;
+  const ka = objectKey(a);
+  const kb = objectKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function placed(pod: Pod | undefined): boolean {
+  return !!pod && !!pod.spec.nodeName && !isTerminal(pod);
+}
+
+export function schedulerController(ctx: ControllerContext): Controller {
+  /** Pods to try at the next pass. */
+  const pending = new Set<string>();
+  /** Pods that did not fit; retried when the cluster changes. */
+  const unschedulable = new Set<string>();
+
+  const retryUnschedulable = (queue: Parameters<Controller['start']>[0]) => {
+    if (unschedulable.size === 0) return;
+    for (const k of unschedulable) pending.add(k);
+    unschedulable.clear();
+    queue.add(SCHEDULE_ALL);
+  };
+
+  const setUnschedulable = (pod: Pod, message: string) => {
+    const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
+    ctx.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
+      const cond: Condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: formatTime(ctx.clock.now()), reason: 'Unschedulable', message };
+      p.status = { ...(p.status ?? {}), phase: p.status?.phase ?? 'Pending', conditions: [...(p.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), cond] };
+    }, { subresource: 'status' });
+  };
+
+  const bind = (pod: Pod, node: string) => {
+    ctx.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
+      if (p.spec.nodeName || p.metadata.uid !== pod.metadata.uid) return false;
+      p.spec.nodeName = node;
+      const cond: Condition = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: formatTime(ctx.clock.now()) };
+      p.status = { ...(p.status ?? {}), phase: p.status?.phase ?? 'Pending', conditions: [...(p.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), cond] };
+    });
+  };
+
+  return {
+    name: 'scheduler',
+    start(queue) {
+      for (const pod of ctx.cache.all<Pod>('Pod')) if (wantsScheduling(pod)) pending.add(objectKey(pod));
+      if (pending.size > 0) queue.add(SCHEDULE_ALL);
+    },
+    onEvent(ev: StoreEvent, queue) {
+      if (ev.kind === 'Node' || ev.kind === 'PersistentVolumeClaim' || ev.kind === 'PersistentVolume') {
+        retryUnschedulable(queue);
+        return;
+      }
+      if (ev.kind !== 'Pod') return;
+      const pod = ev.object as Pod;
+      const old = ev.old as Pod | undefined;
+      const key = objectKey(pod);
+      if (ev.type === 'DELETED' || (isTerminal(pod) && !(old && isTerminal(old)))) {
+        pending.delete(key);
+        unschedulable.delete(key);
+        if (placed(old ?? pod)) retryUnschedulable(queue);
+        return;
+      }
+      if (wantsScheduling(pod)) {
+        if (!unschedulable.has(key) || (old && JSON.stringify(old.spec) !== JSON.stringify(pod.spec))) {
+          unschedulable.delete(key);
+          pending.add(key);
+          queue.add(SCHEDULE_ALL);
+        }
+      } else {
+        pending.delete(key);
+        unschedulable.delete(key);
+      }
+    },
+    sync() {
+      if (pending.size === 0) return;
+      const state = ctx.placement.get();
+      const pods: Pod[] = [];
+      for (const key of pending) {
+        const { namespace, name } = splitKey(key);
+        const pod = ctx.cache.get<Pod>('Pod', namespace, name);
+        if (pod && wantsScheduling(pod)) pods.push(pod);
+      }
+      pending.clear();
+      pods.sort(queueOrder);
+      for (const pod of pods) {
+        const result = scheduleOne(state, pod);
+        if (result.node !== undefined) bind(pod, result.node);
+        else {
+          unschedulable.add(objectKey(pod));
+          setUnschedulable(pod, result.message);
+        }
+      }
+    },
+  };
+}

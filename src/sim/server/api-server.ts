@@ -1,0 +1,334 @@
+/**
+ * The simulator's HTTPS front: bearer-token auth, routing of Kubernetes REST paths to the
+ * resource handlers, discovery, request counting, and tracking of every socket and watch so
+ * stop() really closes everything. Replies are always JSON whatever the Accept header asks
+ * (kubectl asks for protobuf first and copes).
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { SdrainError } from '../../errors.js';
+import type { MemoryStore } from '../store/memory-store.js';
+import { resourceFor, type ResourceInfo } from './resources.js';
+import { coreDiscovery, groupDiscovery, groupsDiscovery, resourceList } from './discovery.js';
+import { ApiError, statusBody } from './status.js';
+import { startWatch, type ActiveWatch } from './watch.js';
+import { wantsTable } from './table.js';
+import {
+  createObject, deleteCollection, deleteOne, evict, getOne, listObjects, patchObject, requestFilter, updateObject,
+  type Reply, type ResourceRequest,
+} from './resource-handlers.js';
+
+/** The verbs requests are counted under (Kubernetes audit verbs, plus discovery and other). */
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'discovery' | 'other';
+
+/** Requests served since start, for benchmarks. */
+export interface RequestCount {
+  total: number;
+  byVerb: Partial<Record<Verb, number>>;
+}
+
+/** What the server needs: the store, the token clients must send, and the TLS key pair. */
+export interface ApiServerOptions {
+  store: MemoryStore;
+  token: string;
+  key: string;
+  cert: string;
+  port?: number;
+  /** Progress bookmarks on idle watches that asked for them; 0 disables. */
+  bookmarkIntervalMs?: number;
+  /** Reported by /version. */
+  gitVersion?: string;
+}
+
+/** A running server; stop() ends every watch and connection. */
+export interface ApiServer {
+  url: string;
+  port: number;
+  requestCount(): RequestCount;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY = 32 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new ApiError('BadRequest', 'the request body is too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** JSON bodies are parsed; protobuf and other binary bodies are tolerated as "no body" (kubectl drain's DELETE fallback). */
+function parseBody(raw: Buffer, contentType: string, method: string): unknown {
+  if (raw.length === 0) return undefined;
+  const ct = contentType.toLowerCase();
+  if (ct.includes('protobuf')) {
+    if (method === 'DELETE') return undefined;
+    throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  }
+  try {
+    // Server-side apply bodies are YAML (JSON is YAML too).
+    if (ct.includes('yaml')) return parseYaml(raw.toString('utf8'));
+    return JSON.parse(raw.toString('utf8'));
+  } catch (e) {
+    if (method === 'DELETE') return undefined;
+    throw new ApiError('BadRequest', `the body of the request could not be decoded as JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+interface Route {
+  res: ResourceInfo;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+/** Splits `/api/v1/...` or `/apis/g/v/...` into resource, namespace, name, subresource. */
+function route(group: string, version: string, segs: string[]): Route | undefined {
+  if (segs[0] === 'namespaces' && segs.length >= 3) {
+    const res = resourceFor(group, version, segs[2]!);
+    if (res && res.namespaced) {
+      if (segs.length > 5) return undefined;
+      return { res, namespace: segs[1], name: segs[3], subresource: segs[4] };
+    }
+  }
+  const res = resourceFor(group, version, segs[0] ?? '');
+  if (!res || segs.length > 3) return undefined;
+  return { res, name: segs[1], subresource: segs[2] };
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!m) return false;
+  const a = Buffer.from(m[1]!.trim());
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Starts the HTTPS API server on 127.0.0.1 and resolves once it listens. */
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const { store } = opts;
+  const counts: RequestCount = { total: 0, byVerb: {} };
+  const count = (v: Verb) => {
+    counts.byVerb[v] = (counts.byVerb[v] ?? 0) + 1;
+  };
+  const sockets = new Set<Socket>();
+  const watches = new Set<ActiveWatch>();
+  let stopping = false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    counts.total++;
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const accept = String(req.headers.accept ?? '');
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (!tokenMatches(req.headers.authorization, opts.token)) {
+      count('other');
+      req.resume();
+      send(res, 401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      return;
+    }
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const segs = path.split('/').filter(Boolean);
+
+    // Non-resource endpoints.
+    if (method === 'GET') {
+      if (path === '/version') {
+        count('discovery');
+        send(res, 200, { major: '1', minor: '35', gitVersion: opts.gitVersion ?? 'v1.35.0-sdrain-sim', gitCommit: '', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.25', compiler: 'gc', platform: 'linux/amd64' });
+        return;
+      }
+      if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+        count('other');
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+        return;
+      }
+      if (path === '/api') {
+        count('discovery');
+        const d = coreDiscovery(accept);
+        send(res, 200, d.body, d.contentType);
+        return;
+      }
+      if (path === '/apis') {
+        count('discovery');
+        const d = groupsDiscovery(accept);
+        send(res, 200, d.body, d.contentType);
+        return;
+      }
+      if (segs[0] === 'api' && segs.length === 2) {
+        count('discovery');
+        const d = resourceList('', segs[1]!);
+        if (d) send(res, 200, d);
+        else throw new ApiError('NotFound', 'the server could not find the requested resource');
+        return;
+      }
+      if (segs[0] === 'apis' && segs.length === 2) {
+        count('discovery');
+        const d = groupDiscovery(segs[1]!);
+        if (d) send(res, 200, d);
+        else throw new ApiError('NotFound', 'the server could not find the requested resource');
+        return;
+      }
+      if (segs[0] === 'apis' && segs.length === 3) {
+        count('discovery');
+        const d = resourceList(segs[1]!, segs[2]!);
+        if (d) send(res, 200, d);
+        else throw new ApiError('NotFound', 'the server could not find the requested resource');
+        return;
+      }
+    }
+
+    let r: Route | undefined;
+    if (segs[0] === 'api' && segs.length >= 3) r = route('', segs[1]!, segs.slice(2));
+    else if (segs[0] === 'apis' && segs.length >= 4) r = route(segs[1]!, segs[2]!, segs.slice(3));
+    if (!r) {
+      count('other');
+      req.resume();
+      throw new ApiError('NotFound', 'the server could not find the requested resource');
+    }
+    const allowedSub = r.subresource === undefined || (r.res.subresources as string[]).includes(r.subresource);
+    if (!allowedSub) {
+      count('other');
+      req.resume();
+      throw new ApiError('NotFound', 'the server could not find the requested resource');
+    }
+    if (r.res.namespaced && r.namespace === undefined && !(method === 'GET' && r.name === undefined)) {
+      count('other');
+      req.resume();
+      throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+    const raw = await readBody(req);
+    const rr: ResourceRequest = {
+      method, res: r.res, namespace: r.namespace, name: r.name, subresource: r.subresource, query: url.searchParams, accept, contentType,
+      body: parseBody(raw, contentType, method),
+    };
+    const isWatch = rr.query.get('watch') === 'true' || rr.query.get('watch') === '1';
+    let reply: Reply | undefined;
+    if (rr.subresource === 'eviction') {
+      if (method !== 'POST') throw new ApiError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
+      count('create');
+      reply = evict(store, rr);
+    } else if (method === 'GET' && rr.name === undefined) {
+      if (isWatch) {
+        count('watch');
+        if (stopping) throw new ApiError('InternalError', 'the server is shutting down');
+        const tsText = rr.query.get('timeoutSeconds');
+        let active: ActiveWatch | undefined;
+        active = startWatch(
+          store,
+          {
+            res: rr.res,
+            namespace: rr.namespace,
+            matches: requestFilter(rr),
+            resourceVersion: rr.query.get('resourceVersion'),
+            allowWatchBookmarks: rr.query.get('allowWatchBookmarks') === 'true',
+            sendInitialEvents: rr.query.get('sendInitialEvents') === 'true',
+            timeoutSeconds: tsText && /^\d+$/.test(tsText) ? Number(tsText) : undefined,
+            table: wantsTable(accept),
+          },
+          res,
+          { now: () => store.clock.now(), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 30_000 },
+          () => {
+            if (active) watches.delete(active);
+          },
+        );
+        watches.add(active);
+        return;
+      }
+      count('list');
+      reply = listObjects(store, rr);
+    } else if (method === 'GET') {
+      count('get');
+      reply = getOne(store, rr);
+    } else if (method === 'POST' && rr.name === undefined) {
+      count('create');
+      reply = createObject(store, rr);
+    } else if (method === 'PUT' && rr.name !== undefined) {
+      count('update');
+      reply = updateObject(store, rr);
+    } else if (method === 'PATCH' && rr.name !== undefined) {
+      count('patch');
+      reply = patchObject(store, rr);
+    } else if (method === 'DELETE' && rr.name !== undefined && rr.subresource === undefined) {
+      count('delete');
+      reply = deleteOne(store, rr);
+    } else if (method === 'DELETE' && rr.name === undefined) {
+      count('deletecollection');
+      reply = deleteCollection(store, rr);
+    } else {
+      count('other');
+      throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+    send(res, reply.code, reply.body, reply.contentType);
+  };
+
+  const server: Server = createServer({ key: opts.key, cert: opts.cert }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const { code, body } = statusBody(err);
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      send(res, code, body);
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('secureConnection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE' || err.code === 'EACCES'
+          ? new SdrainError('USAGE', `Cannot listen on 127.0.0.1:${opts.port ?? 0}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`, {
+              hint: 'Choose another --port, or 0 for any free port.',
+            })
+          : err,
+      ),
+    );
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.removeAllListeners('error');
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    port,
+    requestCount: () => ({ total: counts.total, byVerb: { ...counts.byVerb } }),
+    async stop() {
+      stopping = true;
+      for (const w of [...watches]) w.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
