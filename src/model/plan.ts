@@ -39,6 +39,12 @@ export type FindingCode =
   | 'UNKNOWN_OWNER'
   | 'AFFINITY_EVICT'
   | 'WINDOW'
+  /** info: a pod already being deleted is left alone (listed in wave.untouched). */
+  | 'TERMINATING_POD'
+  /** warning: a pod of a controller sdrain does not roll (Job, ReplicationController, bare ReplicaSet, custom) is evicted. */
+  | 'EVICT_ONLY_OWNER'
+  /** warning: roll/surge bypass a PodDisruptionBudget that is already at its limit (or that the move would go below). */
+  | 'PDB_AT_LIMIT'
   | (string & {});
 
 export interface Finding {

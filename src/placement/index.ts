@@ -1,6 +1,17 @@
 /**
  * Placement: kube-scheduler's filters and a deterministic score, shared by the planner and the
  * simulator's scheduler. Pure: no clock, no I/O, no randomness.
+ *
+ * How to use it:
+ * - `buildPlacementState({ nodes, pods, pvcs, pvs, namespaces, storageClasses })` once; read
+ *   `state.problems` for invalid quantities (counted as 0) to report as diagnostics.
+ * - Pods are identified by `namespace/name` (`podKey`): replacements need distinct names, and a
+ *   pod that is re-submitted should go through `withoutNodeName` (NodeName is a filter).
+ * - `scheduleOne(state, pod)` only chooses; `state.assign(pod, node)` commits. A `PodContext`
+ *   from `preparePod` is valid until the next assign/unassign/setUnschedulable.
+ * - A placed pod asked about (`checkPodOnNode`) never conflicts with itself (resources on its own
+ *   node, anti-affinity, spread counts, host ports, ReadWriteOncePod claims).
+ * - `clone()` per wave is cheap (copy-on-write); the original never sees the clone's changes.
  */
 export type { PlacementInput, PredicateFailure, PredicateName, ScheduleResult } from './types.js';
 export { PlacementState, buildPlacementState, compareStrings, podClaimNames } from './placement-state.js';

@@ -11,29 +11,13 @@ import { addInto, cloneResources, emptyResources, nodeAllocatable, podRequests, 
 import type { Requirement, Selector } from '../kube/selector.js';
 import type { PlacementInput } from './types.js';
 import { requiredAntiAffinityTerms, termsSignature, type CompiledTerm } from './affinity-term.js';
+import { compareStrings } from './compare-strings.js';
+import type { NodeInfo, Taint } from './node-info.js';
+import { podClaimNames } from './pod-claims.js';
 
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
-
-/** What placement knows about one node. Read-only to callers: change it through PlacementState. */
-export interface NodeInfo {
-  readonly name: string;
-  readonly node: Node;
-  /** spec.unschedulable, or as overridden by `setUnschedulable`. */
-  readonly unschedulable: boolean;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly taints: readonly Taint[];
-  readonly allocatable: Readonly<Resources>;
-  /** Sum of the requests of the pods placed here. */
-  readonly requested: Readonly<Resources>;
-  /** Same with kube-scheduler's scoring defaults for containers without requests. */
-  readonly nonZeroRequested: Readonly<Resources>;
-  /** Pods placed here by `podKey`. */
-  readonly pods: ReadonlyMap<string, Pod>;
-}
+export { compareStrings } from './compare-strings.js';
+export { podClaimNames } from './pod-claims.js';
+export type { NodeInfo, Taint } from './node-info.js';
 
 interface MutableNodeInfo {
   name: string;
@@ -76,16 +60,6 @@ const SEP = '\u0000';
 
 function labelIndexKey(namespace: string, key: string, value: string): string {
   return `${namespace}${SEP}${key}${SEP}${value}`;
-}
-
-/** Names of the PVCs a pod mounts (persistentVolumeClaim volumes and generic ephemeral volumes). */
-export function podClaimNames(pod: Pod): string[] {
-  const names: string[] = [];
-  for (const v of pod.spec.volumes ?? []) {
-    if (v.persistentVolumeClaim?.claimName) names.push(v.persistentVolumeClaim.claimName);
-    else if (v.ephemeral) names.push(`${pod.metadata.name}-${v.name}`);
-  }
-  return names;
 }
 
 function hasRequiredAntiAffinity(pod: Pod): boolean {
@@ -407,11 +381,6 @@ export class PlacementState {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
-
-/** Plain code-unit order, the order of every list placement returns. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Builds the placement view of a cluster: nodes, and the non-terminal pods bound to them. */
 export function buildPlacementState(input: PlacementInput): PlacementState {

@@ -249,7 +249,7 @@ describe('buildSnapshot', () => {
     ]);
   });
 
-  it('builds 150,000 pods faster than one JSON copy of them', () => {
+  it('builds 150,000 shuffled pods in less CPU time than two JSON copies of them', () => {
     const pods: KubeObject[] = [];
     for (let i = 0; i < 150_000; i++) {
       pods.push({
@@ -261,10 +261,11 @@ describe('buildSnapshot', () => {
       });
     }
     const input = shuffled(pods, prng(3));
-    // Idle, the build takes about 0.2 s, a third of a JSON round trip of the same objects.
-    // Comparing the two, in CPU time of this process (vitest runs each file in its own
-    // process), keeps the test meaningful and reliable on a loaded 2-core CI machine, where
-    // wall-clock time depends on what else runs.
+    // A wall-clock limit would be flaky on a loaded 2-core CI machine, so the build is compared
+    // with one JSON round trip of the same shuffled objects, both in CPU time of this process
+    // (vitest runs each test file in its own process). Measured on a heavily loaded 2-core
+    // machine, the build cost 0.7–1× the round trip; twice the round trip would mean a
+    // regression such as per-object copying or quadratic work.
     const cpuMs = (f: () => void): number => {
       const start = process.cpuUsage();
       f();
@@ -280,7 +281,6 @@ describe('buildSnapshot', () => {
     expect(built!.snapshot.pods).toHaveLength(150_000);
     expect(built!.snapshot.pods[0]!.metadata.name).toBe('p-0');
     const copy = cpuMs(() => JSON.parse(JSON.stringify(input)));
-    console.log("PERF", Math.round(build), Math.round(copy));
-    expect(build).toBeLessThan(copy);
+    expect(build).toBeLessThan(2 * copy);
   }, 120_000);
 });

@@ -60,6 +60,17 @@ function byIdentity(a: KubeObject, b: KubeObject): number {
   return cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name) || cmp(a.metadata.uid ?? '', b.metadata.uid ?? '');
 }
 
+/**
+ * Sorts in place in byIdentity order. Comparing one precomputed key per object ("\0" sorts
+ * before every character a name can hold) is several times faster than byIdentity on large,
+ * shuffled collections.
+ */
+function sortByIdentity(list: KubeObject[]): void {
+  const keyed = list.map((o) => ({ k: `${o.metadata.namespace ?? ''}\0${o.metadata.name}\0${o.metadata.uid ?? ''}`, o }));
+  keyed.sort((a, b) => cmp(a.k, b.k));
+  for (let i = 0; i < keyed.length; i++) list[i] = keyed[i]!.o;
+}
+
 /** Unmodelled kinds are grouped by kind first, then the usual identity order. */
 function byKindThenIdentity(a: KubeObject, b: KubeObject): number {
   return cmp(a.kind, b.kind) || cmp(a.apiVersion ?? '', b.apiVersion ?? '') || byIdentity(a, b);
@@ -345,7 +356,7 @@ export function buildSnapshot(objects: KubeObject[], cluster: ClusterIdentity, f
     if (key === undefined || key === 'cluster') snapshot.other.push(o);
     else (snapshot[key] as KubeObject[]).push(o);
   }
-  for (const key of Object.values(SNAPSHOT_KINDS)) (snapshot[key] as KubeObject[]).sort(byIdentity);
+  for (const key of Object.values(SNAPSHOT_KINDS)) sortByIdentity(snapshot[key] as KubeObject[]);
   snapshot.other.sort(byKindThenIdentity);
 
   if (snapshot.cluster.uid === undefined) {

@@ -175,3 +175,29 @@ describe('@kubernetes/client-node against the simulator (no controllers)', () =>
     expect(sim.store.get('Pod', 'shop', 'web-7c9f8d-bbbbb')).toBeUndefined();
   });
 });
+
+describe('watch with a label selector', () => {
+  let sim: TestSim;
+  beforeAll(async () => {
+    sim = await startTestSim({ file: FIXTURE, controllers: false });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it('reports an object that stops matching as DELETED and one that starts matching as ADDED', async () => {
+    const core = sim.kc.makeApiClient(k8s.CoreV1Api);
+    const rv = (await core.listNode()).metadata!.resourceVersion!;
+    const events: string[] = [];
+    const ctl = await new k8s.Watch(sim.kc).watch('/api/v1/nodes', { labelSelector: 'pool=a', resourceVersion: rv }, (type: string, obj: k8s.V1Node) => void events.push(`${type} ${obj.metadata?.name}`), () => {});
+    try {
+      await core.patchNode({ name: 'node-1', body: { metadata: { labels: { pool: 'a' } } } }, SMP);
+      await core.patchNode({ name: 'node-2', body: { metadata: { labels: { pool: 'b' } } } }, SMP);
+      await core.patchNode({ name: 'node-1', body: { metadata: { labels: { pool: 'b' } } } }, SMP);
+      await until(() => events.length >= 2);
+      expect(events).toEqual(['ADDED node-1', 'DELETED node-1']);
+    } finally {
+      ctl.abort();
+    }
+  });
+});

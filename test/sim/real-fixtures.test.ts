@@ -5,6 +5,7 @@ import { startTestSim, type TestSim } from '../helpers/sim.js';
 import { readObjects } from '../../src/snapshot/read-objects.js';
 import { loadObjects } from '../../src/sim/load-objects.js';
 import { MemoryStore } from '../../src/sim/store/memory-store.js';
+import { toTable } from '../../src/sim/server/table.js';
 
 const DIR = '/work/shared/fixtures/real';
 const FILES = readdirSync(DIR).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
@@ -29,6 +30,12 @@ describe('every real cluster dump loads', () => {
       for (const o of objects) store.load(o);
       expect(store.count('Pod')).toBe(pods.length === 0 ? 0 : store.list('Pod').length);
       expect(store.kinds().reduce((n, k) => n + store.count(k), 0)).toBe(objects.length);
+      // Every object prints as a Table row with one cell per column (what kubectl get shows).
+      for (const kind of store.kinds()) {
+        const table = toTable(kind, store.list(kind), Date.parse('2026-11-27T12:00:00Z')) as { columnDefinitions: unknown[]; rows: { cells: unknown[] }[] };
+        expect(table.rows).toHaveLength(store.count(kind));
+        for (const row of table.rows) expect(row.cells).toHaveLength(table.columnDefinitions.length);
+      }
     });
   }
 });

@@ -94,6 +94,16 @@ describe('sdrain sim', () => {
     expect(formatError(empty)).toContain('it contains no Kubernetes objects');
   });
 
+  it('says so when the port is taken', async () => {
+    const first = await startSimulator({ controllers: false });
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(startSimulator({ controllers: false, port })).rejects.toThrow(`Cannot listen on 127.0.0.1:${port}: the port is in use`);
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('same seed gives the same generated names', async () => {
     const names: string[][] = [];
     for (let i = 0; i < 2; i++) {

@@ -141,7 +141,8 @@ function progressView(io: CliIO, plan: Plan, stdoutIsEvents: boolean): { event(e
   let drawn = 0;
   let closed = false;
   const draw = () => {
-    const frame = renderLive(state, Date.now(), Math.max(40, (process.stderr.columns ?? 120) - 1));
+    const columns = process.stderr.columns;
+    const frame = renderLive(state, Date.now(), columns && columns > 40 ? columns - 1 : 120);
     io.stderr((drawn > 0 ? `\u001b[${drawn}A\u001b[J` : '') + frame);
     drawn = frame.split('\n').length - 1;
   };

@@ -9,12 +9,17 @@ export interface HostPort {
   port: number;
 }
 
-/** The host ports a pod's containers claim. */
+/**
+ * The host ports a pod's containers claim. With hostNetwork a port without hostPort claims its
+ * containerPort on the host (the API server defaults hostPort so).
+ */
 export function podHostPorts(pod: Pod): HostPort[] {
   const out: HostPort[] = [];
+  const hostNetwork = pod.spec.hostNetwork === true;
   for (const c of pod.spec.containers ?? []) {
     for (const p of c.ports ?? []) {
-      if (p.hostPort && p.hostPort > 0) out.push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP || '0.0.0.0', port: p.hostPort });
+      const port = p.hostPort && p.hostPort > 0 ? p.hostPort : hostNetwork ? p.containerPort : 0;
+      if (port > 0) out.push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP || '0.0.0.0', port });
     }
   }
   return out;

@@ -54,3 +54,14 @@ describe('NodePorts', () => {
     if (!fits) expect(failures[0]!.message).toBe("node(s) didn't have free ports for the requested pod ports");
   });
 });
+
+describe('NodePorts with hostNetwork', () => {
+  it('claims container ports on the host', () => {
+    const hostNet = (name: string, node?: string) =>
+      makePod(name, { node, spec: { hostNetwork: true, containers: [{ name: 'c', ports: [{ containerPort: 9100 }] }] } });
+    const state = buildPlacementState({ nodes: [makeNode('n'), makeNode('m')], pods: [hostNet('exporter-1', 'n')] });
+    expect(checkPodOnNode(state, hostNet('exporter-2'), 'n').map((f) => f.predicate)).toEqual(['NodePorts']);
+    expect(checkPodOnNode(state, hostNet('exporter-2'), 'm')).toEqual([]);
+    expect(checkPodOnNode(state, makePod('plain', { spec: { containers: [{ name: 'c', ports: [{ containerPort: 9100 }] }] } }), 'n')).toEqual([]);
+  });
+});

@@ -9,8 +9,10 @@ import type { ControllerContext } from './controller.js';
 import { controllerRef } from './pod-template.js';
 import { computeTemplateHash, stableJson } from './template-hash.js';
 
+/** Pod label naming the revision a pod was made from (StatefulSet: the revision name; DaemonSet: the hash). */
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
 
+/** The pod template a revision stores, without the `$patch: replace` marker real revisions carry. */
 export function revisionTemplate(rev: ControllerRevision | undefined): PodTemplate | undefined {
   const t = (rev?.data as { spec?: { template?: PodTemplate & { $patch?: string } } } | undefined)?.spec?.template;
   if (!t || t.$patch === undefined) return t;

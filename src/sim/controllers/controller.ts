@@ -21,6 +21,7 @@ export interface ControllerContext {
   log(message: string): void;
 }
 
+/** One controller: event → keys, key → reconcile. */
 export interface Controller {
   readonly name: string;
   /** Enqueue the keys this event affects (the cache already reflects it). */

@@ -79,6 +79,7 @@ function daemonPod(ds: DaemonSet, node: string, hash: string): Pod {
   return pod;
 }
 
+/** The DaemonSet controller (see the file comment). */
 export function daemonSetController(ctx: ControllerContext): Controller {
   /** DaemonSets synced at least once: only on first sight are loaded pods' revisions trusted. */
   const seen = new Set<string>();

@@ -204,6 +204,7 @@ function rolloutRecreate(s: Sync, queue: WorkQueue, key: string): void {
   if (recheck !== undefined) queue.addAfter(key, recheck);
 }
 
+/** The Deployment controller (see the file comment). */
 export function deploymentController(ctx: ControllerContext): Controller {
   const enqueueOwner = (obj: ReplicaSet | undefined, queue: WorkQueue) => {
     const ref = obj && controllerOf(obj);

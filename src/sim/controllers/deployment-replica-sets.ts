@@ -12,8 +12,11 @@ import type { ControllerContext } from './controller.js';
 import { controllerRef } from './pod-template.js';
 import { POD_TEMPLATE_HASH_LABEL, computeTemplateHash, templatesEqualIgnoringHash } from './template-hash.js';
 
+/** Revision number on ReplicaSets and the Deployment (what `rollout history` lists). */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** spec.replicas of the Deployment when the ReplicaSet was last sized: a difference means a scaling event. */
 export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
+/** replicas + maxSurge when the ReplicaSet was last sized: the base of proportional scaling. */
 export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
 
 /** Deployment annotations never copied onto its ReplicaSets. */
@@ -32,10 +35,12 @@ export interface RsView {
   replicas: number;
 }
 
+/** A fresh view of a stored ReplicaSet. */
 export function view(rs: ReplicaSet): RsView {
   return { rs, replicas: rs.spec.replicas ?? 1 };
 }
 
+/** The revision annotation as a number (0 when absent or malformed). */
 export function revisionOf(rs: ReplicaSet): number {
   const v = rs.metadata.annotations?.[REVISION_ANNOTATION];
   return v && /^\d+$/.test(v) ? Number(v) : 0;
@@ -61,19 +66,23 @@ export function maxSurgeOf(d: Deployment): number {
   return resolveDeploymentStrategy(d).maxSurge;
 }
 
+/** MaxUnavailable(d): 0 for Recreate, else resolved and capped at replicas. */
 export function maxUnavailableOf(d: Deployment): number {
   const r = resolveDeploymentStrategy(d);
   return r.type === 'RollingUpdate' ? r.maxUnavailable : 0;
 }
 
+/** spec.replicas with the API default of 1. */
 export function specReplicas(d: Deployment): number {
   return d.spec.replicas ?? 1;
 }
 
+/** GetReplicaCountForReplicaSets: the sum of spec.replicas as this sync sees it. */
 export function sumReplicas(rss: RsView[]): number {
   return rss.reduce((n, r) => n + r.replicas, 0);
 }
 
+/** The sum of a status count over ReplicaSets. */
 export function sumStatus(rss: RsView[], field: 'replicas' | 'readyReplicas' | 'availableReplicas'): number {
   return rss.reduce((n, r) => n + (r.rs.status?.[field] ?? 0), 0);
 }

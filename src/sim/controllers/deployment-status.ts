@@ -11,8 +11,11 @@ import { formatTime } from '../store/wall-clock.js';
 import type { ControllerContext } from './controller.js';
 import { type RsView, maxUnavailableOf, specReplicas, sumReplicas, sumStatus } from './deployment-replica-sets.js';
 
+/** Progressing reason once the rollout is complete. */
 export const NEW_RS_AVAILABLE = 'NewReplicaSetAvailable';
+/** Progressing reason once the progress deadline passed. */
 export const TIMED_OUT = 'ProgressDeadlineExceeded';
+/** Progressing reason while paused. */
 export const PAUSED = 'DeploymentPaused';
 
 /** progressDeadlineSeconds with its API default (600); undefined when disabled (MaxInt32). */
@@ -21,6 +24,7 @@ export function progressDeadlineMs(d: Deployment): number | undefined {
   return s >= 2147483647 ? undefined : s * 1000;
 }
 
+/** The condition of `type`, if any. */
 export function getCondition(status: DeploymentStatus | undefined, type: string): Condition | undefined {
   return status?.conditions?.find((c) => c.type === type);
 }
@@ -34,10 +38,12 @@ export function setCondition(status: DeploymentStatus, cond: Condition): void {
   status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== cond.type), next];
 }
 
+/** Drops the condition of `type`. */
 export function removeCondition(status: DeploymentStatus, type: string): void {
   if (status.conditions) status.conditions = status.conditions.filter((c) => c.type !== type);
 }
 
+/** A condition stamped `now` for both update and transition times. */
 export function newCondition(type: string, status: string, reason: string, message: string, now: number): Condition {
   const t = formatTime(now);
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };

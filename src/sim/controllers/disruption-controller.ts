@@ -139,6 +139,7 @@ function sameStatus(a: PodDisruptionBudgetStatus | undefined, b: PodDisruptionBu
   return JSON.stringify(a ?? null) === JSON.stringify(b);
 }
 
+/** The disruption controller (see the file comment). */
 export function disruptionController(ctx: ControllerContext): Controller {
   const enqueueNs = (obj: KubeObject, queue: Parameters<Controller['start']>[0]) => {
     if (!obj.metadata.namespace) return;

@@ -21,6 +21,7 @@ const FOREGROUND = 'foregroundDeletion';
 /** podgc's quarantine before deleting pods of a vanished node. */
 export const ORPHAN_POD_QUARANTINE_MS = 40_000;
 
+/** The garbage collector (see the file comment). */
 export function garbageCollector(ctx: ControllerContext): Controller {
   const ownerAlive = (ref: NonNullable<KubeObject['metadata']['ownerReferences']>[number]) =>
     !WATCHED.has(ref.kind) || ctx.cache.getByUid(ref.uid) !== undefined;

@@ -34,8 +34,10 @@ export const CONTROLLER_NAMES = [
   'kubelet',
   'disruption',
 ] as const;
+/** A controller's name, for `ControllerOptions.only`. */
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
+/** How the simulator tunes its controllers. */
 export interface ControllerOptions {
   /** Default time from a pod being bound to a node until it is Running and Ready, in ms. */
   podStartupMs: number;
@@ -47,6 +49,7 @@ export interface ControllerOptions {
   batchSize?: number;
 }
 
+/** Running controllers: stop them, or wait until they have nothing queued. */
 export interface Controllers {
   stop(): void;
   /** Resolves once every queue is empty (timers may still be pending). */
@@ -68,6 +71,7 @@ const FACTORIES: Record<ControllerName, (ctx: ControllerContext) => Controller> 
 /** Back-off before re-syncing a key whose sync threw (a conflict, a vanished object). */
 const RETRY_MS = 250;
 
+/** Starts every controller (or `opts.only`) on `store`; returns at once, work runs on later ticks. */
 export function startControllers(store: Store, opts: ControllerOptions): Controllers {
   const log = opts.log ?? (() => {});
   const batchSize = opts.batchSize ?? 2000;

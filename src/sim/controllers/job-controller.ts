@@ -19,6 +19,7 @@ function condition(type: string, reason: string, message: string, now: number): 
   return { type, status: 'True', lastProbeTime: t, lastTransitionTime: t, reason, message };
 }
 
+/** The Job controller (see the file comment). */
 export function jobController(ctx: ControllerContext): Controller {
   return {
     name: 'job',

@@ -77,6 +77,7 @@ function setCondition(conditions: Condition[], type: string, status: string, now
 
 const CONDITION_ORDER = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
 
+/** The kubelet of every node (see the file comment). */
 export function kubeletController(ctx: ControllerContext): Controller {
   /** uid → when the kubelet first saw the pod bound (its containers' clock). */
   const startedAt = new Map<string, number>();

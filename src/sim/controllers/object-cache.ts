@@ -53,6 +53,7 @@ function refKey(kind: string, key: string): string {
   return `${kind}|${key}`;
 }
 
+/** See the file comment; built from one list per kind, then kept current by `apply`. */
 export class ObjectCache {
   private readonly objects = new Map<string, Map<string, KubeObject>>();
   private readonly byNamespace = new Map<string, Map<string, Set<string>>>();

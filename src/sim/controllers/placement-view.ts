@@ -15,6 +15,7 @@ function placed(pod: Pod | undefined): boolean {
   return !!pod && !!pod.spec.nodeName && !isTerminal(pod);
 }
 
+/** See the file comment. */
 export class PlacementView {
   private state: PlacementState | undefined;
 

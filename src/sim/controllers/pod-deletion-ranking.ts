@@ -9,6 +9,7 @@
 import type { Pod } from '../../model/k8s.js';
 import { isPodReady } from '../../kube/pod.js';
 
+/** Lower cost is deleted first (an int32; anything else counts as 0). */
 export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
 
 const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };

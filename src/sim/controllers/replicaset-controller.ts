@@ -45,6 +45,7 @@ export function nextAvailableAt(pods: Pod[], minReadySeconds: number, now: numbe
   return next;
 }
 
+/** The ReplicaSet controller (see the file comment). */
 export function replicaSetController(ctx: ControllerContext): Controller {
   const enqueueOwnerOf = (pod: Pod, queue: WorkQueue) => {
     const ref = controllerOf(pod);

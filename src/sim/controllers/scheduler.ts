@@ -42,6 +42,7 @@ function placed(pod: Pod | undefined): boolean {
   return !!pod && !!pod.spec.nodeName && !isTerminal(pod);
 }
 
+/** The scheduler (see the file comment). */
 export function schedulerController(ctx: ControllerContext): Controller {
   /** Pods to try at the next pass. */
   const pending = new Set<string>();

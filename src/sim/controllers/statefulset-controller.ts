@@ -22,7 +22,9 @@ import { podFromTemplate } from './pod-template.js';
 import { nextAvailableAt } from './replicaset-controller.js';
 import { CONTROLLER_REVISION_HASH_LABEL, ensureRevision, revisionTemplate, revisionsOf } from './controller-revision.js';
 
+/** Label with the pod's own name (for per-pod Services). */
 export const STS_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+/** Label with the pod's ordinal. */
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
 function ordinalOf(sts: StatefulSet, pod: Pod): number | undefined {
@@ -101,6 +103,7 @@ function newPod(sts: StatefulSet, template: PodTemplate, revision: string, ordin
   return pod;
 }
 
+/** The StatefulSet controller (see the file comment). */
 export function statefulSetController(ctx: ControllerContext): Controller {
   /** StatefulSets synced at least once: only on first sight is a loaded updateRevision trusted. */
   const seen = new Set<string>();

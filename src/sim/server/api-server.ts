@@ -243,6 +243,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
             resourceVersion: rr.query.get('resourceVersion'),
             allowWatchBookmarks: rr.query.get('allowWatchBookmarks') === 'true',
             sendInitialEvents: rr.query.get('sendInitialEvents') === 'true',
+            noInitialEvents: rr.query.get('sendInitialEvents') === 'false',
             timeoutSeconds: tsText && /^\d+$/.test(tsText) ? Number(tsText) : undefined,
             table: wantsTable(accept),
           },
@@ -313,6 +314,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     );
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
       server.removeAllListeners('error');
+      // Later server-level errors have no caller to go to; sockets fail on their own.
+      server.on('error', () => {});
       resolve();
     });
   });

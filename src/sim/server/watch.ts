@@ -21,6 +21,8 @@ export interface WatchRequest {
   resourceVersion: string | null;
   allowWatchBookmarks: boolean;
   sendInitialEvents: boolean;
+  /** `sendInitialEvents=false` given explicitly: no synthetic ADDED even without a resourceVersion. */
+  noInitialEvents?: boolean;
   timeoutSeconds?: number;
   table: boolean;
 }
@@ -104,12 +106,12 @@ export function startWatch(store: MemoryStore, req: WatchRequest, http: ServerRe
   http.on('close', close);
 
   // Initial state, synchronously with subscribing so no write can slip between.
-  if (fromRv === undefined || req.sendInitialEvents) {
+  if ((fromRv === undefined && !req.noInitialEvents) || req.sendInitialEvents) {
     const current = store.list(res.kind, req.namespace !== undefined ? { namespace: req.namespace } : {}).filter(req.matches);
     for (const o of current) emitObject('ADDED', o);
     if (req.sendInitialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
-    const past = store.eventsSince(res.kind, fromRv);
+    const past = fromRv === undefined ? [] : store.eventsSince(res.kind, fromRv);
     if (past === 'gone') {
       write({
         type: 'ERROR',

@@ -20,9 +20,6 @@ export interface MemoryStoreOptions {
   initialResourceVersion?: number;
 }
 
-/** Kinds whose API has no status subresource: a plain update writes the whole object. */
-const NO_STATUS_SUBRESOURCE = new Set(['Lease', 'ControllerRevision', 'StorageClass', 'PriorityClass', 'Namespace']);
-
 function keyOf(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
@@ -168,17 +165,12 @@ export class MemoryStore implements Store {
       else next.status = clone(obj.status);
     } else {
       next = clone(obj);
-      if (!NO_STATUS_SUBRESOURCE.has(obj.kind) && this.hasStatusSubresource(obj.kind)) {
+      if (STATUS_KINDS.has(obj.kind)) {
         if (existing.status === undefined) delete next.status;
         else next.status = clone(existing.status);
       }
     }
     return this.commit(existing, next) as T;
-  }
-
-  /** Kinds we serve with a status subresource; unknown passive kinds are written whole. */
-  private hasStatusSubresource(kind: string): boolean {
-    return STATUS_KINDS.has(kind);
   }
 
   /** Keeps identity and deletion metadata, bumps generation on spec change, skips no-ops. */
@@ -313,6 +305,10 @@ export class MemoryStore implements Store {
   }
 }
 
+/**
+ * Kinds whose status is written only through the status subresource; a plain update keeps the
+ * stored status. Other kinds (Lease, ControllerRevision, Namespace, passive kinds) are written whole.
+ */
 const STATUS_KINDS = new Set([
   'Pod', 'Node', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'PodDisruptionBudget',
   'PersistentVolumeClaim', 'PersistentVolume', 'HorizontalPodAutoscaler', 'ReplicationController',

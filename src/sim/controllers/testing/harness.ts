@@ -9,6 +9,7 @@ import type { StoreEvent } from '../../store/types.js';
 import { startControllers, type ControllerName, type Controllers } from '../index.js';
 import { ManualClock } from './manual-clock.js';
 
+/** A running test cluster (see the file comment). */
 export interface SimHarness {
   store: MemoryStore;
   clock: ManualClock;
@@ -118,6 +119,7 @@ export function deployment(name: string, replicas: number, opts: { maxSurge?: nu
   };
 }
 
+/** Ready condition True (test shorthand). */
 export function isReady(pod: Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }

@@ -11,6 +11,7 @@ interface Timer {
   cancelled: boolean;
 }
 
+/** See the file comment. */
 export class ManualClock implements Clock {
   private current: number;
   private seq = 0;
