@@ -31,7 +31,9 @@ export async function main(argv: string[], name = 'sdrain'): Promise<void> {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     isTTY: Boolean(process.stderr.isTTY),
-    color: Boolean(process.stderr.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb',
+    // Colour only when both streams are terminals: tables go to stdout, progress to stderr, and
+    // `sdrain plan > plan.txt` must not write escape codes into the file. NO_COLOR always wins.
+    color: Boolean(process.stdout.isTTY && process.stderr.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb',
     env: process.env,
     cwd: process.cwd(),
     exitCode: 0,

@@ -1,5 +1,5 @@
 /**
- * Placement over real cluster dumps (/work/shared/fixtures/real): every bound pod should still
+ * Placement over real cluster dumps (../shared/fixtures/real beside the repository): every bound pod should still
  * fit the node it runs on by resources and affinity, and scheduling never throws.
  */
 import { readFileSync } from 'node:fs';
@@ -9,8 +9,9 @@ import { readObjects } from '../snapshot/read-objects.js';
 import { buildPlacementState } from './placement-state.js';
 import { checkPodOnNode, scheduleOne, withoutNodeName } from './schedule.js';
 import { isTerminal } from '../kube/pod.js';
+import { REAL_FIXTURES_DIR } from '../../test/helpers/paths.js';
 
-const DIR = '/work/shared/fixtures/real';
+const DIR = REAL_FIXTURES_DIR;
 const FILES = [
   'mgclean-ocp48-aws-cluster.yaml',
   'mgclean-ocp49-metal-cluster.yaml',

@@ -5,8 +5,9 @@ import type { KubeObject } from '../model/k8s.js';
 import { emptySnapshot, type Snapshot } from '../model/snapshot.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { canonicalJson, ENV_VALUE_REDACTED, isSnapshotFileText, loadSnapshotText, serializeSnapshot, slimObject } from './snapshot-file.js';
+import { REAL_FIXTURES_DIR } from '../../test/helpers/paths.js';
 
-const REAL = '/work/shared/fixtures/real/';
+const REAL = `${REAL_FIXTURES_DIR}/`;
 
 function refused(text: string, file = 'cluster.json'): InputError {
   try {

@@ -1,5 +1,5 @@
 /**
- * Every real cluster dump in /work/shared/fixtures/real plans without throwing: one node (the
+ * Every real cluster dump in ../shared/fixtures/real plans without throwing: one node (the
  * one with the most pods) and then every node by zone, and the plan file reader accepts both.
  * These dumps carry what hand-written fixtures do not: old apiVersions, missing uids, static
  * pods, OpenShift controllers, odd quantities.
@@ -14,8 +14,9 @@ import { readPlan } from '../../src/planfile/read-plan.js';
 import { writePlan } from '../../src/planfile/write-plan.js';
 import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
 import { readObjects } from '../../src/snapshot/read-objects.js';
+import { REAL_FIXTURES_DIR } from '../helpers/paths.js';
 
-const DIR = '/work/shared/fixtures/real';
+const DIR = REAL_FIXTURES_DIR;
 const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => /\.(ya?ml|json)$/.test(f)).sort() : [];
 
 function load(file: string): Snapshot {

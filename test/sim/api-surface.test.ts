@@ -3,6 +3,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { startTestSim, type TestSim } from '../helpers/sim.js';
+import { REAL_FIXTURES_DIR } from '../helpers/paths.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'small-cluster.yaml');
 
@@ -124,7 +125,7 @@ describe('API surface details', () => {
 describe('tables for storage and batch kinds', () => {
   let sim: TestSim;
   beforeAll(async () => {
-    sim = await startTestSim({ file: '/work/shared/fixtures/real/troubleshoot-k3d-k3s124-supportbundle.json', controllers: false });
+    sim = await startTestSim({ file: join(REAL_FIXTURES_DIR, 'troubleshoot-k3d-k3s124-supportbundle.json'), controllers: false });
   });
   afterAll(async () => {
     await sim?.stop();

@@ -6,8 +6,9 @@ import { readObjects } from '../../src/snapshot/read-objects.js';
 import { loadObjects } from '../../src/sim/load-objects.js';
 import { MemoryStore } from '../../src/sim/store/memory-store.js';
 import { toTable } from '../../src/sim/server/table.js';
+import { REAL_FIXTURES_DIR } from '../helpers/paths.js';
 
-const DIR = '/work/shared/fixtures/real';
+const DIR = REAL_FIXTURES_DIR;
 const FILES = readdirSync(DIR).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
 
 describe('every real cluster dump loads', () => {

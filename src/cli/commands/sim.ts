@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { rename, writeFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SdrainError } from '../../errors.js';
-import { startSimulator } from '../../sim/simulator.js';
 import type { CliIO } from '../io.js';
 import { readInputFile } from './input-files.js';
 
@@ -56,6 +55,7 @@ async function runSim(io: CliIO, opts: SimOptions): Promise<void> {
   const podStartupMs = intOption(opts.podStartupMs, '--pod-startup-ms', 0, 3_600_000);
   const seed = intOption(opts.seed, '--seed', 0, 2 ** 32 - 1);
   const text = await readInputFile(io, opts.from, 'cluster file');
+  const { startSimulator } = await import('../../sim/simulator.js');
   const sim = await startSimulator({ text, file: opts.from, port, podStartupMs, seed });
   try {
     for (const w of sim.warnings) io.stderr(`warning: ${w.object ? `${w.object}: ` : ''}${w.message}\n`);

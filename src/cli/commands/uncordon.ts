@@ -5,15 +5,12 @@
  * nothing to uncordon.
  */
 import type { Command } from 'commander';
-import { connect } from '../../cluster/connect.js';
-import { createKubeGateway } from '../../cluster/kube-gateway.js';
-import { readLiveSnapshot } from '../../cluster/read-snapshot.js';
 import { PLAN_DIGEST_ANNOTATION } from '../../apply/own-marks.js';
 import { checkIdentity } from '../../apply/preflight.js';
 import { readPlan } from '../../planfile/read-plan.js';
 import type { CliIO } from '../io.js';
 import { readInputFile } from './input-files.js';
-import { durationOption, makeLeaseLock } from './apply.js';
+
 
 interface UncordonOptions {
   kubeconfig?: string;
@@ -35,6 +32,13 @@ export function register(program: Command, io: CliIO): void {
 }
 
 async function runUncordon(io: CliIO, file: string, opts: UncordonOptions): Promise<void> {
+  // Loaded here, not at start-up: client-node is slow to import (see apply.ts).
+  const [{ connect }, { createKubeGateway }, { readLiveSnapshot }, { durationOption, makeLeaseLock }] = await Promise.all([
+    import('../../cluster/connect.js'),
+    import('../../cluster/kube-gateway.js'),
+    import('../../cluster/read-snapshot.js'),
+    import('./apply-run.js'),
+  ]);
   const plan = readPlan(await readInputFile(io, file, 'plan file'), file);
   const timeout = durationOption(opts.lockTimeout, '--lock-timeout');
   const { kc, server } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });

@@ -4,8 +4,6 @@
  * still running: a live apply notices at its next renewal and stops.
  */
 import type { Command } from 'commander';
-import { connect } from '../../cluster/connect.js';
-import { describeHolder, forceUnlock, LOCK_LEASE_NAME } from '../../cluster/lease-lock.js';
 import type { CliIO } from '../io.js';
 
 interface UnlockOptions {
@@ -22,6 +20,11 @@ export function register(program: Command, io: CliIO): void {
     .option('--context <name>', 'kubeconfig context to use')
     .option('--lock-namespace <ns>', 'namespace of the lock Lease "sdrain-apply"', 'kube-system')
     .action(async (opts: UnlockOptions) => {
+      // Loaded here, not at start-up: client-node is slow to import (see apply.ts).
+      const [{ connect }, { describeHolder, forceUnlock, LOCK_LEASE_NAME }] = await Promise.all([
+        import('../../cluster/connect.js'),
+        import('../../cluster/lease-lock.js'),
+      ]);
       const { kc } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });
       const removed = await forceUnlock(kc, opts.lockNamespace);
       if (!removed) io.stderr(`No apply lock is held (no Lease "${opts.lockNamespace}/${LOCK_LEASE_NAME}").\n`);
