@@ -2,6 +2,7 @@
  * The only place that reads process.argv, prints, or exits. Builds the commander program,
  * wires each command with an injected CliIO, and turns errors into text and exit codes.
  */
+import { setMaxListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import type { CliIO } from './io.js';
 import { formatError, exitCodeFor } from './format-error.js';
@@ -21,6 +22,8 @@ export function buildProgram(io: CliIO, name = 'sdrain'): Command {
 
 export async function main(argv: string[], name = 'sdrain'): Promise<void> {
   const controller = new AbortController();
+  // Every in-flight request listens to this signal; a live snapshot runs a dozen lists at once.
+  setMaxListeners(0, controller.signal);
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
     controller.abort(new Error(`received ${sig}`));
