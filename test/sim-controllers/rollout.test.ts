@@ -95,7 +95,7 @@ describe('controllers through kubectl', () => {
     expect(rss[0]!.spec.replicas).toBe(4);
   });
 
-  it('drain evicts, replacements come up elsewhere; a PDB at its minimum makes drain time out and the pod stays', async () => {
+  it('drain evicts, replacements come up elsewhere; a PDB at its minimum makes drain time out and the pod stays, until the PDB is removed', async () => {
     const pdb: KubeObject = {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
@@ -118,6 +118,16 @@ describe('controllers through kubectl', () => {
     // Every web pod left w1 and its replacement is on w2.
     const web = pods.filter((p) => p.metadata.labels?.app === 'web' && !p.metadata.deletionTimestamp);
     expect(web.every((p) => p.spec.nodeName === 'w2')).toBe(true);
+
+    // Once the budget is removed, the same drain goes through: the pinned pod is evicted and its
+    // replacement waits Pending for w1 (the only node its selector allows).
+    expect((await sim.kubectl(['delete', 'pdb', 'db'])).code).toBe(0);
+    const again = await sim.kubectl(['drain', 'w1', '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=30s'], { timeoutMs: 60_000 });
+    expect(again.stderr + again.stdout).toMatch(/evicted/);
+    expect(again.code).toBe(0);
+    const dbAfter = sim.store.list<Pod>('Pod', { namespace: 'default' }).filter((p) => p.metadata.labels?.app === 'db');
+    expect(dbAfter.map((p) => p.metadata.name)).not.toContain(dbPods[0]!.metadata.name);
+    expect(dbAfter.every((p) => p.spec.nodeName === undefined && p.status?.phase === 'Pending')).toBe(true);
   });
 
   it('rollout status statefulset completes after an update', async () => {
