@@ -5,6 +5,7 @@
  * about, so a golden file cannot silently bless a wrong plan.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { renderPlanTable } from '../../src/render/plan-table.js';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +128,12 @@ describe('golden plans', () => {
       if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text);
       expect(existsSync(file), `missing ${file}: run with UPDATE_GOLDEN=1`).toBe(true);
       expect(text).toBe(readFileSync(file, 'utf8'));
+      // The readable plan a reviewer sees, rendered from the same JSON (no colour).
+      const table = renderPlanTable(readPlan(text, `${s.name}.plan.json`), { color: false });
+      const tableFile = join(here, 'plan', `${s.name}.plan.txt`);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(tableFile, table);
+      expect(existsSync(tableFile), `missing ${tableFile}: run with UPDATE_GOLDEN=1`).toBe(true);
+      expect(table).toBe(readFileSync(tableFile, 'utf8'));
     }, 30_000);
   }
 });
