@@ -51,6 +51,24 @@ export function podsLeft(ctx: ActionContext): Pod[] {
   return left;
 }
 
+/**
+ * True when the reviewed plan accepted that this workload does not come back to full strength in
+ * this wave (spec.affinity: evict and its replacements fit on no remaining node: AFFINITY_EVICT).
+ * Apply then waits only for the pods to leave the nodes; waiting for replacements that can never
+ * be scheduled would only end at the timeout.
+ */
+export function acceptsLoss(ctx: ActionContext): boolean {
+  const w = ctx.action.workload;
+  return ctx.plan.findings.some(
+    (f) => f.code === 'AFFINITY_EVICT' && f.wave === ctx.wave.index && f.object?.kind === w.kind && (f.object.namespace ?? '') === (w.namespace ?? '') && f.object.name === w.name,
+  );
+}
+
+/** The action's pods are all gone from the wave's nodes (whatever the workload's strength). */
+export function podsGone(ctx: ActionContext): true | undefined {
+  return podsLeft(ctx).length === 0 ? true : undefined;
+}
+
 export function currentWorkload(ctx: ActionContext): Workload | undefined {
   return ctx.workload?.items()[0];
 }

@@ -73,7 +73,7 @@ function setup(outcomes: EvictOutcome[], timeoutMs = 60_000) {
   } as unknown as ClusterGateway;
   const clock = fakeClock();
   const ctx: ActionContext = {
-    plan: { digest: 'sha256:x' } as ActionContext['plan'],
+    plan: { digest: 'sha256:x', findings: [] } as unknown as ActionContext['plan'],
     wave: { index: 1, nodes: ['node-a'], actions: [], surge: { cpuMilli: 0, memory: 0, pods: 0 }, free: { cpuMilli: 0, memory: 0, pods: 0 }, untouched: [] },
     action: {
       workload: { kind: 'Deployment', namespace: 'shop', name: 'api' },

@@ -7,8 +7,10 @@
  * evicting never stacks disruptions beyond what the plan expected.
  */
 import { SdrainError } from '../../errors.js';
-import { Interrupted, WaitTimeout } from '../wait-for.js';
-import { currentWorkload, describeWorkload, readyOf, settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
+import { isPodReady, isTerminating } from '../../kube/pod.js';
+import type { Pod } from '../../model/k8s.js';
+import { Interrupted, WaitTimeout, waitFor } from '../wait-for.js';
+import { acceptsLoss, currentWorkload, describeWorkload, podsGone, readyOf, settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
 
 /** kubectl drain waits 5 s after a 429 before trying again. */
 export const EVICT_RETRY_MS = 5000;
@@ -40,6 +42,13 @@ export async function evict(ctx: ActionContext): Promise<void> {
       }
       await ctx.clock.sleep(EVICT_RETRY_MS, ctx.signal);
     }
+    if (ctx.workload && acceptsLoss(ctx)) continue;
+    if (ctx.action.workload.kind === 'StatefulSet') {
+      // A StatefulSet's replacement keeps the pod's name and starts only after the old pod is
+      // gone, and the StatefulSet's status can still report the old pod as ready right after it
+      // disappears. Wait for the replacement itself: same name, new UID, Ready.
+      await waitForReplacement(ctx, ns, name, uid);
+    }
     if (ctx.workload) {
       await waitMove(
         ctx,
@@ -52,5 +61,27 @@ export async function evict(ctx: ActionContext): Promise<void> {
       );
     }
   }
+  if (ctx.workload && acceptsLoss(ctx)) {
+    await waitMove(ctx, 'waiting for the pods to leave (the plan accepts the loss: AFFINITY_EVICT)', () => podsGone(ctx), () => settledStatus(ctx));
+    return;
+  }
   await waitMove(ctx, 'waiting for full strength', () => settled(ctx), () => settledStatus(ctx));
+}
+
+/** Waits, on a watch of that one pod name, until a pod other than `oldUid` holds the name and is Ready. */
+async function waitForReplacement(ctx: ActionContext, ns: string, name: string, oldUid: string): Promise<void> {
+  ctx.phase = `waiting for the replacement of ${name}`;
+  const cache = ctx.gateway.watch<Pod>({ kind: 'Pod', namespace: ns, name });
+  try {
+    await waitFor({
+      caches: [cache, ...(ctx.workload ? [ctx.workload] : [])],
+      check: () => (cache.items().some((p) => p.metadata.uid !== oldUid && isPodReady(p) && !isTerminating(p)) ? true : undefined),
+      deadlineMs: ctx.deadlineMs,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      timeoutMessage: () => `Timed out waiting for the replacement of pod "${ns}/${name}" of ${describeWorkload(ctx)}: ${settledStatus(ctx)}`,
+    });
+  } finally {
+    cache.stop();
+  }
 }
