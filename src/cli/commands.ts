@@ -11,6 +11,7 @@ import { register as registerApply } from './commands/apply.js';
 import { register as registerUncordon } from './commands/uncordon.js';
 import { register as registerUnlock } from './commands/unlock.js';
 import { register as registerSim } from './commands/sim.js';
+import { register as registerDemo } from './commands/demo.js';
 
 export function registerCommands(program: Command, io: CliIO): void {
   void program;
@@ -22,4 +23,5 @@ export function registerCommands(program: Command, io: CliIO): void {
   registerUncordon(program, io);
   registerUnlock(program, io);
   registerSim(program, io);
+  registerDemo(program, io);
 }
