@@ -17,6 +17,7 @@ import { evict } from './methods/evict.js';
 import { roll } from './methods/roll.js';
 import { surge } from './methods/surge.js';
 import { DRAINED_ANNOTATION, PLAN_DIGEST_ANNOTATION } from './own-marks.js';
+import { withArrivedPods } from './arrived-pods.js';
 import { Interrupted, waitFor } from './wait-for.js';
 
 export interface WaveRun {
@@ -136,7 +137,10 @@ async function moveWorkload(run: WaveRun, action: Action, nodePods: ObjectCache<
   let stopTracking: (() => void) | undefined;
   try {
     await Promise.all([...nodePods, ...(workload ? [workload] : [])].map((c) => c.synced));
-    deps.onEvent({ type: 'workload-start', at: start, wave: wave.index, workload: action.workload, method: action.method, pods: action.pods });
+    // Replacements from earlier waves that landed on these nodes move too (see arrived-pods.ts).
+    ctx.action = withArrivedPods(action, workload?.items()[0], nodePods.flatMap((c) => c.items()));
+    result.pods = ctx.action.pods.length;
+    deps.onEvent({ type: 'workload-start', at: start, wave: wave.index, workload: action.workload, method: action.method, pods: ctx.action.pods });
     stopTracking = trackProgress(ctx);
     if (action.method === 'delete' && !deleteAllowed(plan)) {
       throw new SdrainError('APPLY_FAILED', `Refusing to delete the pods of ${refName(action)}: the spec allows deleting neither unmanaged pods nor pods with local storage`);
