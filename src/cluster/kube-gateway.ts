@@ -9,7 +9,7 @@ import { ClusterError } from '../errors.js';
 import type { Deployment, Node, Pod, StatefulSet, KubeObject } from '../model/k8s.js';
 import type { ClusterIdentity, Snapshot } from '../model/snapshot.js';
 import type { ClusterGateway, EvictOutcome, WatchQuery, WorkloadKind, WorkloadPatch, ObjectCache } from './cluster-gateway.js';
-import { kubeRequest, type KubeRequest, type KubeResponse } from './kube-request.js';
+import { DEFAULT_RETRY, kubeRequest, type KubeRequest, type KubeResponse, type RetryPolicy } from './kube-request.js';
 import { startWatchCache } from './watch-cache.js';
 
 const SMP = 'application/strategic-merge-patch+json';
@@ -32,6 +32,18 @@ export function responseError(res: KubeResponse, action: string, object?: string
     hint: res.status === 401 || res.status === 403 ? 'check the credentials and RBAC of the kubeconfig user' : undefined,
   });
 }
+
+/** Patches carry no resourceVersion, so a 409 can only be transient: try again. */
+const PATCH_RETRY: RetryPolicy = { ...DEFAULT_RETRY, statuses: [...DEFAULT_RETRY.statuses, 409] };
+
+const MULTIPLE_PDBS = /more than one PodDisruptionBudget/i;
+
+/** An eviction's 429 means "a PDB forbids it now" (apply waits and asks again); "more than one PDB" is final. */
+const EVICT_RETRY: RetryPolicy = {
+  ...DEFAULT_RETRY,
+  statuses: [500, 502, 503, 504],
+  retryable: (res) => !MULTIPLE_PDBS.test(((res.body ?? {}) as Status).message ?? ''),
+};
 
 function workloadPath(kind: WorkloadKind, namespace: string, name: string): string {
   const plural = kind === 'Deployment' ? 'deployments' : 'statefulsets';
@@ -85,7 +97,7 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
       if (patch.unschedulable !== undefined) body.spec = { unschedulable: patch.unschedulable };
       if (patch.annotations) body.metadata = { annotations: patch.annotations };
       const object = `Node "${name}"`;
-      const res = await send({ method: 'PATCH', path: `/api/v1/nodes/${encodeURIComponent(name)}`, body, contentType: SMP }, 'patch', object);
+      const res = await send({ method: 'PATCH', path: `/api/v1/nodes/${encodeURIComponent(name)}`, body, contentType: SMP, retry: PATCH_RETRY }, 'patch', object);
       if (res.status !== 200) throw responseError(res, 'patch', object);
       return res.body as Node;
     },
@@ -99,7 +111,7 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
       if (patch.annotations) body.metadata = { annotations: patch.annotations };
       const object = `${kind} "${namespace}/${name}"`;
       const res = await send(
-        { method: 'PATCH', path: workloadPath(kind, namespace, name), query: { fieldManager: 'sdrain' }, body, contentType: SMP },
+        { method: 'PATCH', path: workloadPath(kind, namespace, name), query: { fieldManager: 'sdrain' }, body, contentType: SMP, retry: PATCH_RETRY },
         'patch',
         object,
       );
@@ -122,7 +134,7 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
       const current = await getOrUndefined<Pod>(podPath(namespace, name), 'read', object);
       if (!current || current.metadata.uid !== uid || current.metadata.deletionTimestamp) return 'gone';
       const body = { metadata: { annotations } };
-      const res = await send({ method: 'PATCH', path: podPath(namespace, name), body, contentType: SMP }, 'annotate', object);
+      const res = await send({ method: 'PATCH', path: podPath(namespace, name), body, contentType: SMP, retry: PATCH_RETRY }, 'annotate', object);
       if (res.status === 404 || res.status === 409) return 'gone';
       if (res.status !== 200) throw responseError(res, 'annotate', object);
       return 'patched';
@@ -135,12 +147,12 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
         metadata: { name, namespace },
         deleteOptions: { preconditions: { uid } },
       };
-      const res = await send({ method: 'POST', path: `${podPath(namespace, name)}/eviction`, body }, 'evict', object);
+      const res = await send({ method: 'POST', path: `${podPath(namespace, name)}/eviction`, body, retry: EVICT_RETRY }, 'evict', object);
       if (res.status === 200 || res.status === 201) return { kind: 'evicted' };
       if (res.status === 404 || res.status === 409) return { kind: 'gone' };
       const message = ((res.body ?? {}) as Status).message ?? `HTTP ${res.status}`;
       if (res.status === 429) return { kind: 'blocked', message };
-      if (res.status === 500 && /more than one PodDisruptionBudget/i.test(message)) return { kind: 'multiple-pdbs', message };
+      if (res.status === 500 && MULTIPLE_PDBS.test(message)) return { kind: 'multiple-pdbs', message };
       throw responseError(res, 'evict', object);
     },
     async deletePod(namespace, name, uid) {

@@ -2,6 +2,12 @@
  * One raw JSON request to the API server with the kubeconfig's credentials and TLS settings.
  * Apply works on plain JSON objects (RFC 3339 strings, Status bodies intact), which the typed
  * client-node APIs would turn into classes with Dates and drop Status fields from.
+ *
+ * Transient failures are retried with exponential backoff (honouring Retry-After): connection
+ * errors and 429/500/502/503/504 by default. That is safe because every request sdrain sends is
+ * idempotent when repeated (GETs; strategic-merge patches of fixed values; deletes and evictions
+ * with a UID precondition, whose repeat answers 404/409 once the first one worked; lease writes
+ * that re-read on 409). Callers for which a status has a meaning (eviction's 429) narrow it.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -15,16 +21,102 @@ export interface KubeRequest {
   /** Defaults to application/json when a body is sent. */
   contentType?: string;
   signal?: AbortSignal;
+  /** Retry policy; false sends once. Default: DEFAULT_RETRY. */
+  retry?: RetryPolicy | false;
 }
+
+/** When and how often a request is repeated. */
+export interface RetryPolicy {
+  /** Total tries, the first included. */
+  attempts: number;
+  /** First backoff; doubles each retry up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** HTTP statuses that are retried. */
+  statuses: readonly number[];
+  /** Further say on a retryable status (e.g. eviction's "more than one PDB" 500 is final). */
+  retryable?: (res: KubeResponse) => boolean;
+}
+
+/** About 20 s of trying in all: rides out a restarting API server or a short outage. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 200, maxDelayMs: 5000, statuses: [429, 500, 502, 503, 504] };
 
 export interface KubeResponse {
   status: number;
   /** Parsed JSON body, or undefined when the body was empty or not JSON. */
   body: unknown;
+  /** The Retry-After header, when sent (no other header is kept: they may carry secrets). */
+  retryAfter?: string;
 }
 
-/** Sends a request; resolves with any HTTP status (callers decide what an error is). */
+/** Told about each retry (tests and progress output may count them). */
+export type RetryListener = (info: { path: string; method: string; attempt: number; status?: number; error?: string; delayMs: number }) => void;
+
+const retryListeners = new Set<RetryListener>();
+
+/** Subscribes to retries made by kubeRequest; returns the unsubscribe function. */
+export function onKubeRetry(listener: RetryListener): () => void {
+  retryListeners.add(listener);
+  return () => retryListeners.delete(listener);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', abort);
+    };
+    const t = setTimeout(() => {
+      done();
+      resolve();
+    }, ms);
+    const abort = () => {
+      done();
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+}
+
+/** Retry-After in seconds (the only form the API server sends), as milliseconds. */
+function retryAfterMs(res: KubeResponse): number | undefined {
+  const v = res.retryAfter;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) * 1000 : undefined;
+}
+
+/**
+ * Sends a request, retrying transient failures per `req.retry`; resolves with any HTTP status
+ * (callers decide what an error is) and rejects with the last connection error.
+ */
 export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<KubeResponse> {
+  const policy = req.retry === false ? undefined : (req.retry ?? DEFAULT_RETRY);
+  const attempts = policy?.attempts ?? 1;
+  for (let attempt = 1; ; attempt++) {
+    let res: KubeResponse | undefined;
+    let error: unknown;
+    try {
+      res = await sendOnce(kc, req);
+    } catch (err) {
+      if (req.signal?.aborted) throw err;
+      error = err;
+    }
+    const retry =
+      policy !== undefined &&
+      attempt < attempts &&
+      (res === undefined || (policy.statuses.includes(res.status) && (policy.retryable?.(res) ?? true)));
+    if (!retry) {
+      if (res) return res;
+      throw error;
+    }
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const delayMs = Math.min(policy.maxDelayMs, Math.max(backoff, res ? (retryAfterMs(res) ?? 0) : 0));
+    for (const l of retryListeners) l({ path: req.path, method: req.method, attempt, status: res?.status, error: error instanceof Error ? error.message : undefined, delayMs });
+    await sleep(delayMs, req.signal);
+  }
+}
+
+async function sendOnce(kc: KubeConfig, req: KubeRequest): Promise<KubeResponse> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/+$/, '') + req.path);
@@ -50,6 +142,7 @@ export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<Kub
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
+        res.on('aborted', () => reject(new Error('the connection was reset while reading the response')));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown;
@@ -58,7 +151,8 @@ export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<Kub
           } catch {
             body = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, body });
+          const ra = res.headers['retry-after'];
+          resolve({ status: res.statusCode ?? 0, body, ...(typeof ra === 'string' ? { retryAfter: ra } : {}) });
         });
       },
     );

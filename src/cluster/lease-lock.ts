@@ -77,6 +77,8 @@ export async function acquireLeaseLock(opts: LeaseLockOptions & { timeoutMs: num
   const annotations = opts.digest ? { [LOCK_DIGEST_ANNOTATION]: opts.digest } : undefined;
   for (;;) {
     if (opts.signal?.aborted) throw new SdrainError('INTERRUPTED', 'Interrupted while waiting for the apply lock');
+    // A 409 on our own write (e.g. a retry after a lost response) says nothing about a rival: look again at once.
+    let lookAgainNow = false;
     const got = await kubeRequest(opts.kc, { method: 'GET', path });
     let current: Lease | undefined;
     if (got.status === 404) {
@@ -87,6 +89,7 @@ export async function acquireLeaseLock(opts: LeaseLockOptions & { timeoutMs: num
       });
       if (res.status === 201 || res.status === 200) return startRenewal(opts, path, object);
       if (res.status !== 409) throw responseError(res, 'create', object);
+      lookAgainNow = true;
     } else if (got.status === 200) {
       current = got.body as Lease;
       const spec = current.spec ?? {};
@@ -100,6 +103,7 @@ export async function acquireLeaseLock(opts: LeaseLockOptions & { timeoutMs: num
         const res = await kubeRequest(opts.kc, { method: 'PUT', path, body });
         if (res.status === 200) return startRenewal(opts, path, object);
         if (res.status !== 409) throw responseError(res, 'take over', object);
+        lookAgainNow = spec.holderIdentity === opts.holder;
       }
     } else {
       throw responseError(got, 'read', object);
@@ -111,7 +115,7 @@ export async function acquireLeaseLock(opts: LeaseLockOptions & { timeoutMs: num
         hint: `wait for it to finish, or if it is gone run "sdrain unlock" (the lease also expires ${opts.durationSeconds}s after its last renewal)`,
       });
     }
-    await sleep(Math.min(1000, left), opts.signal);
+    if (!lookAgainNow) await sleep(Math.min(1000, left), opts.signal);
   }
 }
 

@@ -12,6 +12,7 @@ import { startApiServer, type RequestCount } from './server/api-server.js';
 import { generateTls } from './tls.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { loadObjects, prepareObjects } from './load-objects.js';
+import type { FaultConfig } from './faults/fault-config.js';
 
 export interface SimulatorOptions {
   /** Objects to start with (as `kubectl get -o json` items). */
@@ -30,6 +31,8 @@ export interface SimulatorOptions {
   controllers?: boolean;
   /** Progress bookmarks on watches that allow them. Default 30 s. */
   bookmarkIntervalMs?: number;
+  /** Seeded fault injection (src/sim/faults/fault-config.ts); none when absent. */
+  faults?: FaultConfig;
 }
 
 export interface Simulator {
@@ -42,6 +45,8 @@ export interface Simulator {
   /** Repairs and skips made while loading (implicit namespaces are not listed). */
   warnings: Diagnostic[];
   requestCount(): RequestCount;
+  /** Faults injected so far, by kind. */
+  faultCounts(): Record<string, number>;
   /** Stops controllers and the server, closing every connection and watch stream. */
   stop(): Promise<void>;
 }
@@ -54,7 +59,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   for (const o of loaded.objects) store.load(o);
   const tls = await generateTls(new Date());
   const token = randomBytes(24).toString('hex');
-  const server = await startApiServer({ store, token, key: tls.keyPem, cert: tls.certPem, port: opts.port, bookmarkIntervalMs: opts.bookmarkIntervalMs });
+  const server = await startApiServer({ store, token, key: tls.keyPem, cert: tls.certPem, port: opts.port, bookmarkIntervalMs: opts.bookmarkIntervalMs, faults: opts.faults });
   // Loaded lazily so a passive simulator (controllers: false) does not depend on them at all.
   const controllers =
     opts.controllers === false ? { stop() {} } : (await import('./controllers/index.js')).startControllers(store, { podStartupMs: opts.podStartupMs ?? 1000 });
@@ -67,6 +72,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     store,
     warnings: loaded.warnings,
     requestCount: () => server.requestCount(),
+    faultCounts: () => server.faultCounts(),
     stop() {
       stopped ??= (async () => {
         controllers.stop();

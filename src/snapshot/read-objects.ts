@@ -60,8 +60,15 @@ function describe(obj: unknown, path: number[]): string {
   return `${kind} at ${path.length > 1 ? `document ${path[0]! + 1}, item ${path.slice(1).map((i) => i + 1).join('.')}` : `document ${path[0]! + 1}`}`;
 }
 
+/** Lists nest a level or two in real dumps; deeper nesting is reported, not recursed into (no stack overflow). */
+const MAX_LIST_DEPTH = 32;
+
 function flatten(value: unknown, path: number[], out: Located[]): void {
   if (value === null || value === undefined) return;
+  if (path.length > MAX_LIST_DEPTH) {
+    out.push({ value, path });
+    return;
+  }
   const v = value as { kind?: unknown; items?: unknown };
   if (typeof v === 'object' && !Array.isArray(v) && typeof v.kind === 'string' && /List$/.test(v.kind) && Array.isArray(v.items)) {
     v.items.forEach((item, i) => flatten(item, [...path, i], out));

@@ -16,6 +16,7 @@ interface SimOptions {
   port: string;
   podStartupMs: string;
   seed: string;
+  faults?: string;
 }
 
 function intOption(value: string, flag: string, min: number, max: number): number {
@@ -47,6 +48,7 @@ export function register(program: Command, io: CliIO): void {
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '0')
     .option('--pod-startup-ms <n>', 'time from a pod being bound until it is Running and Ready', '1000')
     .option('--seed <n>', 'seed for generated names and uids (same seed, same names)', '1')
+    .option('--faults <file>', 'inject seeded faults (errors, latency, broken watches, outages, scenarios) as described in a YAML/JSON file')
     .action(async (opts: SimOptions) => runSim(io, opts));
 }
 
@@ -55,14 +57,20 @@ async function runSim(io: CliIO, opts: SimOptions): Promise<void> {
   const podStartupMs = intOption(opts.podStartupMs, '--pod-startup-ms', 0, 3_600_000);
   const seed = intOption(opts.seed, '--seed', 0, 2 ** 32 - 1);
   const text = await readInputFile(io, opts.from, 'cluster file');
+  let faults: import('../../sim/faults/fault-config.js').FaultConfig | undefined;
+  if (opts.faults !== undefined) {
+    const { parseFaultConfig } = await import('../../sim/faults/fault-config.js');
+    faults = parseFaultConfig(await readInputFile(io, opts.faults, 'fault config'), opts.faults);
+  }
   const { startSimulator } = await import('../../sim/simulator.js');
-  const sim = await startSimulator({ text, file: opts.from, port, podStartupMs, seed });
+  const sim = await startSimulator({ text, file: opts.from, port, podStartupMs, seed, faults });
   try {
     for (const w of sim.warnings) io.stderr(`warning: ${w.object ? `${w.object}: ` : ''}${w.message}\n`);
     await writeKubeconfig(io, opts.kubeconfigOut, sim.kubeconfig);
     const objects = sim.store.kinds().reduce((n, k) => n + sim.store.count(k), 0);
     io.stdout(`sdrain sim ready at ${sim.url} (${objects} objects; kubeconfig ${opts.kubeconfigOut}; Ctrl-C to stop)\n`);
     if (!io.signal.aborted) await new Promise<void>((r) => io.signal.addEventListener('abort', () => r(), { once: true }));
+    if (faults) io.stderr(`sdrain sim: faults injected: ${JSON.stringify(sim.faultCounts())}\n`);
     io.stderr('sdrain sim: stopping\n');
   } finally {
     await sim.stop();

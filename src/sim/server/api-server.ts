@@ -16,6 +16,8 @@ import { coreDiscovery, groupDiscovery, groupsDiscovery, resourceList } from './
 import { ApiError, statusBody } from './status.js';
 import { startWatch, type ActiveWatch } from './watch.js';
 import { wantsTable } from './table.js';
+import { createFaultInjector, type FaultInjector } from './faults.js';
+import type { FaultConfig, FaultVerb } from '../faults/fault-config.js';
 import {
   createObject, deleteCollection, deleteOne, evict, getOne, listObjects, patchObject, requestFilter, updateObject,
   type Reply, type ResourceRequest,
@@ -41,6 +43,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Reported by /version. */
   gitVersion?: string;
+  /** Injected faults (src/sim/server/faults.ts); none when absent. */
+  faults?: FaultConfig;
 }
 
 /** A running server; stop() ends every watch and connection. */
@@ -48,6 +52,8 @@ export interface ApiServer {
   url: string;
   port: number;
   requestCount(): RequestCount;
+  /** Faults injected so far, by kind (empty without a fault config). */
+  faultCounts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -124,6 +130,17 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The verb a routed request is counted under, for fault matching. */
+function faultVerb(method: string, named: boolean, watch: boolean, subresource: string | undefined): FaultVerb | undefined {
+  if (subresource === 'eviction') return 'create';
+  if (method === 'GET') return named ? 'get' : watch ? 'watch' : 'list';
+  if (method === 'POST') return named ? undefined : 'create';
+  if (method === 'PUT') return 'update';
+  if (method === 'PATCH') return 'patch';
+  if (method === 'DELETE') return named ? 'delete' : 'deletecollection';
+  return undefined;
+}
+
 /** Starts the HTTPS API server on 127.0.0.1 and resolves once it listens. */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { store } = opts;
@@ -134,6 +151,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const sockets = new Set<Socket>();
   const watches = new Set<ActiveWatch>();
   let stopping = false;
+  const faults: FaultInjector | undefined = opts.faults
+    ? createFaultInjector(opts.faults, store, () => {
+        for (const s of sockets) s.destroy();
+      })
+    : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     counts.total++;
@@ -217,6 +239,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       req.resume();
       throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
+    if (faults) {
+      const isWatchReq = method === 'GET' && r.name === undefined && ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+      const verb = faultVerb(method, r.name !== undefined, isWatchReq, r.subresource);
+      const rv = url.searchParams.get('resourceVersion');
+      if (verb && (await faults.before({ verb, resource: r.res.plural, namespace: r.namespace, name: r.name, subresource: r.subresource, resumes: !!rv && rv !== '0', req, res }))) return;
+    }
     const raw = await readBody(req);
     const rr: ResourceRequest = {
       method, res: r.res, namespace: r.namespace, name: r.name, subresource: r.subresource, query: url.searchParams, accept, contentType,
@@ -254,6 +282,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
           },
         );
         watches.add(active);
+        faults?.watchStarted(res, () => active?.close());
         return;
       }
       count('list');
@@ -299,6 +328,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     s.on('close', () => sockets.delete(s));
   });
   server.on('connection', (s: Socket) => {
+    if (faults?.refuseConnection()) s.destroy();
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -325,8 +355,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     url: `https://127.0.0.1:${port}`,
     port,
     requestCount: () => ({ total: counts.total, byVerb: { ...counts.byVerb } }),
+    faultCounts: () => faults?.counts() ?? {},
     async stop() {
       stopping = true;
+      faults?.stop();
       for (const w of [...watches]) w.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
