@@ -21,6 +21,7 @@ import { writePlan } from '../../src/planfile/write-plan.js';
 import { renderPlanForDiff } from '../../src/render/plan-text.js';
 import { parseSpec } from '../../src/spec/parse-spec.js';
 import { REPO_ROOT } from '../helpers/cli.js';
+import { wallClock } from '../../src/cli/commands/apply-run.js';
 import type { TestSim } from '../helpers/sim.js';
 
 export const FIXTURES = join(REPO_ROOT, 'test/fixtures');
@@ -38,19 +39,8 @@ export function seedSpec(extra = ''): string {
   return readFileSync(SEED_MAINT, 'utf8') + extra;
 }
 
-export const realClock = {
-  now: () => Date.now(),
-  sleep: (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(done, Math.max(0, ms));
-      function done() {
-        clearTimeout(t);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
-};
+/** The CLI's own wall clock, so tests wait exactly as `sdrain apply` does. */
+export const realClock = wallClock;
 
 export function makeDeps(sim: TestSim, over: Partial<ApplyDeps> = {}): ApplyDeps & { events: ApplyEvent[] } {
   const events: ApplyEvent[] = [];

@@ -15,20 +15,12 @@ import { canonicalJson } from '../../src/planfile/canonical-json.js';
 import { buildSnapshot } from '../../src/snapshot/build-snapshot.js';
 import { readObjects } from '../../src/snapshot/read-objects.js';
 import { parseSpec } from '../../src/spec/parse-spec.js';
+import { mulberry32 } from '../../src/sim/store/seeded-random.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..');
 
-/** mulberry32: a tiny seeded generator (tests only; the planner itself never draws numbers). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded generator (tests only; the planner itself never draws numbers). */
+const rng = mulberry32;
 
 function shuffle<T>(list: T[], r: () => number): T[] {
   const out = [...list];
