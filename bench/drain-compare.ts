@@ -38,6 +38,8 @@ export interface DrainRun {
   requestsByVerb: Record<string, number>;
   planRequests?: number;
   plan?: Plan;
+  /** sdrain: apply's NDJSON events (--events), for where the time went. */
+  events?: { type: string; at: number; [k: string]: unknown }[];
   timelines: Timeline[];
   replicas: Record<string, number>;
 }
@@ -78,8 +80,8 @@ export async function runDrain(s: DrainScenario, tool: Tool, opts: { settleMs?: 
       const r = await runProcess(process.execPath, [SDRAIN_BIN, 'apply', join(dir, 'plan.json'), '--kubeconfig', kubeconfig, '--events', events], { cwd: dir, env, timeoutMs });
       run.wallMs = r.wallMs;
       if (r.code !== 0) throw new Error(`sdrain apply exited ${r.code}: ${r.stderr.slice(-2000)}`);
-      const done = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; ms?: number }).find((e) => e.type === 'done');
-      run.applyMs = done?.ms;
+      run.events = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; at: number; ms?: number });
+      run.applyMs = run.events.find((e) => e.type === 'done')?.ms as number | undefined;
     } else {
       const kubectl = await kubectlBinary();
       const t0 = performance.now();

@@ -16,6 +16,8 @@ export interface DrainScenario {
   objects: KubeObject[];
   /** Default start-up for pods without the annotation (the simulator's --pod-startup-ms). */
   podStartupMs: number;
+  /** How long a deleted pod takes to go (sim.sdrain.io/termination-ms); the simulator's default is 1 s. */
+  terminationMs?: number;
   maintYaml: string;
   /** Nodes in drain order, grouped as the plan's waves will be (kubectl drains them one by one). */
   nodes: string[];
@@ -119,5 +121,56 @@ export function pinnedScenario(scale = 1): DrainScenario {
       { namespace: 'shop', app: 'license', label: 'Deployment license (1, pinned to worker-1 by nodeSelector; affinity: evict)', startupMs: ms(3000) },
       { namespace: 'shop', app: 'web', label: 'Deployment web (2, default strategy, 1 on worker-1)', startupMs: ms(4000) },
     ],
+  };
+}
+
+/**
+ * Sets how long the pods of every Deployment take to terminate (sim.sdrain.io/termination-ms on
+ * the pods and on the Deployment's and ReplicaSet's templates alike, so no new rollout starts).
+ */
+function withTermination(objects: KubeObject[], ms: number): KubeObject[] {
+  const mark = (meta: { annotations?: Record<string, string> } | undefined) => {
+    if (meta) meta.annotations = { ...(meta.annotations ?? {}), 'sim.sdrain.io/termination-ms': String(ms) };
+  };
+  for (const o of objects) {
+    if (o.kind === 'Pod') mark(o.metadata);
+    if (o.kind === 'Deployment' || o.kind === 'ReplicaSet') {
+      const t = (o as unknown as { spec: { template: { metadata?: { annotations?: Record<string, string> } } } }).spec.template;
+      t.metadata ??= {};
+      mark(t.metadata);
+    }
+  }
+  return objects;
+}
+
+/**
+ * Realistic timing: pods take 15 s to become ready and use the default 30 s termination grace
+ * period in full (an app that does not exit early on SIGTERM). Four workers; worker-1 holds 12
+ * pods of six Deployments (default strategy). Here polling every pod once a second — what
+ * kubectl drain does while it waits for evicted pods to be deleted — costs about 30 GETs per
+ * pod, while watching costs the same whatever the timing.
+ */
+export function realisticScenario(scale = 1): DrainScenario {
+  const ms = (n: number) => Math.round(n * scale);
+  const objects: KubeObject[] = [namespaceObject('default'), namespaceObject('kube-system'), namespaceObject('shop')];
+  for (let i = 1; i <= 4; i++) objects.push(nodeObject({ name: `worker-${i}`, index: i, zone: ZONES[(i - 1) % 3]!, cpu: '8', memory: '32Gi' }));
+  const workloads: DrainScenario['workloads'] = [];
+  for (let r = 1; r <= 5; r++) {
+    const onW1 = Math.ceil(r / 2);
+    const placement = Array.from({ length: r }, (_, i) => (i < onW1 ? ref(1) : ref(2 + ((i - onW1) % 3))));
+    const app = `web-${r}`;
+    objects.push(...deploymentObjects({ namespace: 'shop', name: app, app, cpu: '200m', memory: '256Mi', startupMs: ms(15000), placement }));
+    workloads.push({ namespace: 'shop', app, label: `Deployment ${app} (${r} replica${r > 1 ? 's' : ''}, default strategy, ${onW1} on worker-1)`, startupMs: ms(15000) });
+  }
+  objects.push(...deploymentObjects({ namespace: 'shop', name: 'cache', app: 'cache', cpu: '200m', memory: '256Mi', startupMs: ms(15000), placement: [ref(1), ref(1), ref(1)] }));
+  workloads.push({ namespace: 'shop', app: 'cache', label: 'Deployment cache (3, all on worker-1)', startupMs: ms(15000) });
+  return {
+    name: 'realistic',
+    objects: withTermination(objects, ms(30000)),
+    podStartupMs: ms(15000),
+    terminationMs: ms(30000),
+    maintYaml: maint('realistic', ['worker-1'], ['  timeouts:', '    workload: 5m', '    node: 10m']),
+    nodes: ['worker-1'],
+    workloads,
   };
 }

@@ -90,6 +90,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps)
     deps.onEvent({ type: 'done', at: clock.now(), ms: result.ms });
     return result;
   } finally {
+    gateway.close?.();
     await lock.release().catch(() => undefined);
   }
 }

@@ -61,8 +61,14 @@ export function drainedNodes(live: Snapshot, digest: string): Set<string> {
  * still exist (by UID); capacity numbers and non-error findings are dropped because moving
  * pods changes them by design.
  */
-export function remainingWork(plan: Plan, live: Snapshot, drained: Set<string>): Plan {
-  const liveUids = new Set(live.pods.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.uid ?? ''));
+export function remainingWork(plan: Plan, live: Snapshot, drained: Set<string>, reviewedUids?: Set<string>): Plan {
+  // With reviewedUids (a resumed apply), only the reviewed plan's pods count: replacements this
+  // plan's own earlier moves placed on a later wave's nodes are expected (apply moves them with
+  // their workload, see arrived-pods.ts), and so is a different guess of where the next ones land
+  // (surgePods and the "placed here by an earlier wave" note).
+  const liveUids = new Set(
+    live.pods.filter((p) => !p.metadata.deletionTimestamp && (!reviewedUids || reviewedUids.has(p.metadata.uid ?? ''))).map((p) => p.metadata.uid ?? ''),
+  );
   const zero = { cpuMilli: 0, memory: 0, pods: 0 };
   const waves: Wave[] = plan.waves
     .filter((w) => !w.nodes.every((n) => drained.has(n)))
@@ -70,10 +76,13 @@ export function remainingWork(plan: Plan, live: Snapshot, drained: Set<string>):
       ...w,
       surge: zero,
       free: zero,
+      // Pods of this plan's own moves still terminating are no fact of the reviewed plan.
+      untouched: reviewedUids ? w.untouched.filter((u) => u.reason !== 'terminating') : w.untouched,
       actions: w.actions
         .map((a) => {
           const keep = a.podUids.map((uid, i) => (liveUids.has(uid) ? i : -1)).filter((i) => i >= 0);
-          return { ...a, pods: keep.map((i) => a.pods[i] ?? ''), podUids: keep.map((i) => a.podUids[i] ?? '') };
+          const arrivals = reviewedUids ? { surgePods: 0, reason: a.reason.replace(/; \d+ pod\(s\) placed here by an earlier wave$/, '') } : {};
+          return { ...a, ...arrivals, pods: keep.map((i) => a.pods[i] ?? ''), podUids: keep.map((i) => a.podUids[i] ?? '') };
         })
         .filter((a) => a.pods.length > 0),
     }));
@@ -95,8 +104,9 @@ export function checkDrift(plan: Plan, live: Snapshot, deps: { replan: Replan; r
     if (before === after && changed.length === 0) return { resumed: false };
   } else {
     const drained = drainedNodes(live, plan.digest);
-    before = deps.renderForDiff(remainingWork(plan, live, drained));
-    after = deps.renderForDiff(remainingWork(fresh, live, drained));
+    const reviewed = new Set(plan.waves.flatMap((w) => w.actions.flatMap((a) => a.podUids)));
+    before = deps.renderForDiff(remainingWork(plan, live, drained, reviewed));
+    after = deps.renderForDiff(remainingWork(fresh, live, drained, reviewed));
     if (before === after) return { resumed: true };
     changed = [];
   }

@@ -59,14 +59,18 @@ export async function executeWave(run: WaveRun): Promise<void> {
   const nodeDeadline = waveStart + spec.timeouts.nodeSeconds * 1000;
   deps.onEvent({ type: 'wave-start', at: waveStart, wave: wave.index, nodes: wave.nodes });
 
-  for (const name of wave.nodes) {
-    if (signal.aborted) throw new Interrupted();
-    const node = await gateway.getNode(name);
-    if (!node) throw new SdrainError('APPLY_FAILED', `Cannot cordon node "${name}": it no longer exists`);
-    const already = node.spec?.unschedulable === true && node.metadata.annotations?.[PLAN_DIGEST_ANNOTATION] === plan.digest;
-    if (!already) await gateway.patchNode(name, { unschedulable: true, annotations: { [PLAN_DIGEST_ANNOTATION]: plan.digest } });
-    deps.onEvent({ type: 'node-cordoned', at: clock.now(), wave: wave.index, node: name, already });
-  }
+  // The wave's nodes are cordoned together (each GET + PATCH is independent of the others).
+  if (signal.aborted) throw new Interrupted();
+  const cordoned = await Promise.all(
+    wave.nodes.map(async (name) => {
+      const node = await gateway.getNode(name);
+      if (!node) throw new SdrainError('APPLY_FAILED', `Cannot cordon node "${name}": it no longer exists`);
+      const already = node.spec?.unschedulable === true && node.metadata.annotations?.[PLAN_DIGEST_ANNOTATION] === plan.digest;
+      if (!already) await gateway.patchNode(name, { unschedulable: true, annotations: { [PLAN_DIGEST_ANNOTATION]: plan.digest } });
+      return { name, already, at: clock.now() };
+    }),
+  );
+  for (const c of cordoned) deps.onEvent({ type: 'node-cordoned', at: c.at, wave: wave.index, node: c.name, already: c.already });
 
   const nodePods = wave.nodes.map((n) => gateway.watch<Pod>({ kind: 'Pod', fieldSelector: `spec.nodeName=${n}` }));
   try {
@@ -95,9 +99,7 @@ export async function executeWave(run: WaveRun): Promise<void> {
   }
 
   for (const name of wave.nodes) await afterEach(run, name, nodeDeadline);
-  for (const name of wave.nodes) {
-    await gateway.patchNode(name, { annotations: { [DRAINED_ANNOTATION]: plan.digest } });
-  }
+  await Promise.all(wave.nodes.map((name) => gateway.patchNode(name, { annotations: { [DRAINED_ANNOTATION]: plan.digest } })));
   deps.onEvent({ type: 'wave-done', at: clock.now(), wave: wave.index, ms: clock.now() - waveStart });
 }
 

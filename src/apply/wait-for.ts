@@ -33,6 +33,9 @@ export async function waitFor<T>(opts: {
 }): Promise<T> {
   await Promise.all(opts.caches.map((c) => c.synced));
   if (opts.signal.aborted) throw new Interrupted();
+  const failed = () => opts.caches.map((c) => c.error?.()).find((e) => e !== undefined);
+  const broken = failed();
+  if (broken) throw broken;
   const first = opts.check();
   if (first !== undefined) return first;
   return new Promise<T>((resolve, reject) => {
@@ -51,6 +54,8 @@ export async function waitFor<T>(opts: {
       if (settled) return;
       let value: T | undefined;
       try {
+        const broken = failed();
+        if (broken) throw broken;
         value = opts.check();
       } catch (err) {
         finish(() => reject(err));

@@ -12,6 +12,7 @@ import { register as registerUncordon } from './commands/uncordon.js';
 import { register as registerUnlock } from './commands/unlock.js';
 import { register as registerSim } from './commands/sim.js';
 import { register as registerDemo } from './commands/demo.js';
+import { register as registerRbac } from './commands/rbac.js';
 
 export function registerCommands(program: Command, io: CliIO): void {
   void program;
@@ -24,4 +25,5 @@ export function registerCommands(program: Command, io: CliIO): void {
   registerUnlock(program, io);
   registerSim(program, io);
   registerDemo(program, io);
+  registerRbac(program, io);
 }

@@ -8,6 +8,7 @@ import type { CliIO } from './io.js';
 import { formatError, exitCodeFor } from './format-error.js';
 import { TOOL_VERSION } from '../version.js';
 import { registerCommands } from './commands.js';
+import { examplesHelp } from './commands/help-examples.js';
 
 export function buildProgram(io: CliIO, name = 'sdrain'): Command {
   const program = new Command(name)
@@ -17,6 +18,15 @@ export function buildProgram(io: CliIO, name = 'sdrain'): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride();
   registerCommands(program, io);
+  program.addHelpText(
+    'after',
+    examplesHelp([
+      ['try it on a simulated cluster, no cluster needed', 'demo'],
+      ['plan, review, apply', 'plan -f maint.yaml --out plan.json'],
+      ['', 'show plan.json -o markdown'],
+      ['', 'apply plan.json --expect-digest sha256:<digest from the review>'],
+    ], 'Run `COMMAND --help` for the options and examples of each command.'),
+  );
   return program;
 }
 

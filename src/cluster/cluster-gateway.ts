@@ -30,6 +30,8 @@ export interface ObjectCache<T extends KubeObject = KubeObject> {
   /** Called after every change the watch delivers (and after each re-list). */
   onChange(listener: () => void): () => void;
   stop(): void;
+  /** Set once the cache has stopped for good (401/403 on a re-list or watch); waits on it fail with it. */
+  error?(): Error | undefined;
 }
 
 /** How an eviction request ended. */
@@ -55,7 +57,7 @@ export interface WorkloadPatch {
 export interface ClusterGateway {
   /** The server URL and the kube-system namespace UID. */
   identity(): Promise<ClusterIdentity>;
-  /** Everything the planner reads, live. */
+  /** Everything the planner reads, live (and, for a real API server, starts the shared watches). */
   readSnapshot(): Promise<Snapshot>;
   getNode(name: string): Promise<Node | undefined>;
   /** Strategic-merge patch of spec.unschedulable (null removes it) and metadata.annotations. */
@@ -66,11 +68,17 @@ export interface ClusterGateway {
   patchWorkload(kind: WorkloadKind, namespace: string, name: string, patch: WorkloadPatch): Promise<Deployment | StatefulSet>;
   getPod(namespace: string, name: string): Promise<Pod | undefined>;
   listPods(query: { namespace?: string; nodeName?: string; labelSelector?: string }): Promise<Pod[]>;
-  /** Sets/removes pod annotations; 'gone' when the pod (with this uid) no longer exists. */
+  /** Sets/removes pod annotations, with the UID as precondition; 'gone' when the pod (with this uid) no longer exists. */
   annotatePod(namespace: string, name: string, uid: string, annotations: Record<string, string | null>): Promise<'patched' | 'gone'>;
   /** Eviction API with a UID precondition. */
   evictPod(namespace: string, name: string, uid: string): Promise<EvictOutcome>;
   /** DELETE with a UID precondition. */
   deletePod(namespace: string, name: string, uid: string): Promise<'deleted' | 'gone'>;
+  /**
+   * A cache of the objects the query matches. After readSnapshot it may be a view of a shared
+   * cache (no request of its own); stop() it when done either way.
+   */
   watch<T extends KubeObject = KubeObject>(query: WatchQuery): ObjectCache<T>;
+  /** Stops what readSnapshot left watching (the shared caches); the gateway stays usable. */
+  close?(): void;
 }

@@ -56,6 +56,28 @@ describe('connect', () => {
     expect(connect({ env: { KUBECONFIG: list }, cwd: dir, context: 'beta' }).server).toBe('https://beta.example:6443');
   });
 
+  it('uses the in-cluster service account last, like client-go (IPv6 hosts bracketed, port 80/8080 plain HTTP)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'sdrain-home-'));
+    const sa = join(home, 'sa');
+    mkdirSync(sa);
+    try {
+      const env = { HOME: home, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+      // No token file there: nothing to use.
+      expect(() => connect({ env: { ...env, SDRAIN_SERVICEACCOUNT_DIR: sa }, cwd: dir })).toThrow(/Cannot find a Kubernetes configuration/);
+      writeFileSync(join(sa, 'token'), TOKEN);
+      writeFileSync(join(sa, 'ca.crt'), 'not read until a request is made');
+      const c = connect({ env: { ...env, SDRAIN_SERVICEACCOUNT_DIR: sa }, cwd: dir });
+      expect([c.server, c.context]).toEqual(['https://10.96.0.1:443', 'in-cluster']);
+      expect(c.kc.getCurrentCluster()?.caFile).toBe(join(sa, 'ca.crt'));
+      expect(connect({ env: { ...env, KUBERNETES_SERVICE_HOST: 'fd00::1' }, serviceAccountDir: sa, cwd: dir }).server).toBe('https://[fd00::1]:443');
+      expect(connect({ env: { ...env, KUBERNETES_SERVICE_PORT: '8080' }, serviceAccountDir: sa, cwd: dir }).server).toBe('http://10.96.0.1:8080');
+      // A kubeconfig, when there is one, wins over the service account.
+      expect(connect({ env: { ...env, SDRAIN_SERVICEACCOUNT_DIR: sa, KUBECONFIG: join(dir, 'b.yaml') }, cwd: dir }).context).toBe('beta');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('falls back to ~/.kube/config', () => {
     const home = mkdtempSync(join(tmpdir(), 'sdrain-home-'));
     try {

@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { ClusterError, InputError, SdrainError } from '../errors.js';
+import { forbiddenHint } from './access-review.js';
 
 export interface ConnectOptions {
   /** --kubeconfig: one file, which must exist. */
@@ -18,6 +19,11 @@ export interface ConnectOptions {
   env: Record<string, string | undefined>;
   /** Resolves a relative --kubeconfig; defaults to the process directory. */
   cwd?: string;
+  /**
+   * Where the in-cluster service-account token and ca.crt are read from. Default:
+   * env SDRAIN_SERVICEACCOUNT_DIR, else /var/run/secrets/kubernetes.io/serviceaccount.
+   */
+  serviceAccountDir?: string;
 }
 
 export interface Connection {
@@ -74,7 +80,8 @@ function loadKubeConfig(opts: ConnectOptions): KubeConfig {
   if (home && existsSync(join(home, '.kube', 'config'))) return loadFiles([join(home, '.kube', 'config')]);
   const host = opts.env.KUBERNETES_SERVICE_HOST;
   const port = opts.env.KUBERNETES_SERVICE_PORT;
-  if (host && port && existsSync(join(SA_DIR, 'token'))) return inCluster(host, port);
+  const saDir = opts.serviceAccountDir ?? (opts.env.SDRAIN_SERVICEACCOUNT_DIR || SA_DIR);
+  if (host && port && existsSync(join(saDir, 'token'))) return inCluster(host, port, saDir);
   throw new ClusterError('Cannot find a Kubernetes configuration: no --kubeconfig, KUBECONFIG, ~/.kube/config or in-cluster service account', {
     code: 'CLUSTER_UNREACHABLE',
     hint: 'Pass --kubeconfig FILE (and --context NAME), or plan from a file with --snapshot FILE.',
@@ -105,13 +112,14 @@ function loadFiles(files: string[]): KubeConfig {
   return kc;
 }
 
-function inCluster(host: string, port: string): KubeConfig {
+/** The service-account configuration a pod gets, like client-go's rest.InClusterConfig. */
+function inCluster(host: string, port: string, saDir: string): KubeConfig {
   const scheme = port === '80' || port === '8080' || port === '8001' ? 'http' : 'https';
   const server = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'in-cluster', server, caFile: join(SA_DIR, 'ca.crt'), skipTLSVerify: false }],
-    users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: join(SA_DIR, 'token') } } }],
+    clusters: [{ name: 'in-cluster', server, caFile: join(saDir, 'ca.crt'), skipTLSVerify: false }],
+    users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: join(saDir, 'token') } } }],
     contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster' }],
     currentContext: 'in-cluster',
   });
@@ -154,7 +162,7 @@ export function toClusterError(err: unknown, action: string, object?: string): S
     const described = /^HTTP-Code: \d+\nMessage: (.+)$/m.exec(err instanceof Error ? err.message : '')?.[1];
     const generic = described && described !== 'Unknown API Status Code!' ? described : undefined;
     const detail = st.message ?? generic ?? `the server answered HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`;
-    return new ClusterError(`Cannot ${subject}: ${redact(detail)}`, { status, reason: st.reason, object, hint: hintFor(status) });
+    return new ClusterError(`Cannot ${subject}: ${redact(detail)}`, { status, reason: st.reason, object, hint: status === 403 ? forbiddenHint(st.message, 'plan') : hintFor(status) });
   }
   const code = connectionCode(err);
   if (code !== undefined) {

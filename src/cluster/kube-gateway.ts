@@ -3,14 +3,27 @@
  * like kubectl's cordon and rollout restart, evictions and deletions with UID preconditions,
  * and list+watch caches. API failures become ClusterErrors naming the action and the object,
  * never carrying headers or tokens.
+ *
+ * Shared watches: readSnapshot lists Nodes, Pods, Deployments and StatefulSets through
+ * cluster-wide watch caches and keeps them watching from the lists' resourceVersions, so the
+ * drift check and every later wait (a node's pods, one workload, one pod) share one LIST and one
+ * WATCH per kind instead of a LIST + WATCH each; `watch` then hands out filtered views of them.
+ * The snapshot is built from exactly the objects those lists returned, normalized as
+ * read-snapshot.ts does, so the drift check is as strict as with a separate read.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterError } from '../errors.js';
+import { ClusterError, InputError } from '../errors.js';
+import { matches, parseFieldSelector, parseSelector } from '../kube/selector.js';
 import type { Deployment, Node, Pod, StatefulSet, KubeObject } from '../model/k8s.js';
 import type { ClusterIdentity, Snapshot } from '../model/snapshot.js';
-import type { ClusterGateway, EvictOutcome, WatchQuery, WorkloadKind, WorkloadPatch, ObjectCache } from './cluster-gateway.js';
+import { buildSnapshot } from '../snapshot/build-snapshot.js';
+import { slimObject } from '../snapshot/snapshot-file.js';
+import type { ClusterGateway, EvictOutcome, WatchKind, WatchQuery, WorkloadKind, WorkloadPatch, ObjectCache } from './cluster-gateway.js';
+import { toClusterError } from './connect.js';
+import { forbiddenHint } from './access-review.js';
 import { DEFAULT_RETRY, kubeRequest, type KubeRequest, type KubeResponse, type RetryPolicy } from './kube-request.js';
-import { startWatchCache } from './watch-cache.js';
+import { LISTED_RESOURCES } from './read-snapshot.js';
+import { listAllPages, startWatchCache, type WatchCache } from './watch-cache.js';
 
 const SMP = 'application/strategic-merge-patch+json';
 
@@ -29,7 +42,7 @@ export function responseError(res: KubeResponse, action: string, object?: string
     status: res.status,
     reason: st.reason,
     object,
-    hint: res.status === 401 || res.status === 403 ? 'check the credentials and RBAC of the kubeconfig user' : undefined,
+    hint: res.status === 403 ? forbiddenHint(st.message) : res.status === 401 ? 'check the credentials and RBAC of the kubeconfig user' : undefined,
   });
 }
 
@@ -37,6 +50,16 @@ export function responseError(res: KubeResponse, action: string, object?: string
 const PATCH_RETRY: RetryPolicy = { ...DEFAULT_RETRY, statuses: [...DEFAULT_RETRY.statuses, 409] };
 
 const MULTIPLE_PDBS = /more than one PodDisruptionBudget/i;
+
+/** The API server's answer when a UID precondition fails (the object was recreated). */
+const UID_PRECONDITION = /Precondition failed: UID in precondition|UID in precondition/i;
+
+/** A pod annotation: a 409 is retried unless it is the UID precondition failing. */
+const ANNOTATE_RETRY: RetryPolicy = {
+  ...DEFAULT_RETRY,
+  statuses: [...DEFAULT_RETRY.statuses, 409],
+  retryable: (res) => !(res.status === 409 && UID_PRECONDITION.test(((res.body ?? {}) as Status).message ?? '')),
+};
 
 /** An eviction's 429 means "a PDB forbids it now" (apply waits and asks again); "more than one PDB" is final. */
 const EVICT_RETRY: RetryPolicy = {
@@ -57,8 +80,46 @@ function podPath(namespace: string, name: string): string {
 export interface KubeGatewayOptions {
   kc: KubeConfig;
   server: string;
-  /** Reads everything the planner needs (src/cluster/read-snapshot.ts). */
+  /** Reads everything the planner needs (src/cluster/read-snapshot.ts); used when shareWatches is false. */
   readSnapshot: (kc: KubeConfig) => Promise<Snapshot>;
+  /** readSnapshot through shared watch caches (see the file comment); default true. */
+  shareWatches?: boolean;
+}
+
+/** The kinds whose snapshot lists become the shared watch caches. */
+const SHARED_KINDS: readonly WatchKind[] = ['Node', 'Pod', 'Deployment', 'StatefulSet'];
+
+/**
+ * The filter a watch query puts on objects of its kind, when a shared cache can serve it
+ * (label selectors, and field selectors on name, namespace and a pod's node); undefined otherwise.
+ */
+export function queryFilter(query: WatchQuery): ((o: KubeObject) => boolean) | undefined {
+  let fields;
+  let labels;
+  try {
+    fields = query.fieldSelector ? parseFieldSelector(query.fieldSelector) : [];
+    labels = query.labelSelector ? parseSelector(query.labelSelector) : undefined;
+  } catch {
+    return undefined;
+  }
+  const getters: Record<string, (o: KubeObject) => string | undefined> = {
+    'metadata.name': (o) => o.metadata.name,
+    'metadata.namespace': (o) => o.metadata.namespace,
+    ...(query.kind === 'Pod' ? { 'spec.nodeName': (o: KubeObject) => (o as Pod).spec?.nodeName ?? '' } : {}),
+  };
+  const tests: ((o: KubeObject) => boolean)[] = [];
+  for (const f of fields) {
+    const get = getters[f.field];
+    if (!get) return undefined;
+    tests.push(f.operator === 'Equals' ? (o) => get(o) === f.value : (o) => get(o) !== f.value);
+  }
+  if (query.namespace) tests.push((o) => o.metadata.namespace === query.namespace);
+  if (query.name) tests.push((o) => o.metadata.name === query.name);
+  if (labels) {
+    const sel = labels;
+    tests.push((o) => matches(sel, o.metadata.labels));
+  }
+  return (o) => tests.every((t) => t(o));
 }
 
 export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
@@ -85,12 +146,59 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
     return getOrUndefined(workloadPath(kind, namespace, name), 'read', `${kind} "${namespace}/${name}"`);
   }
 
+  let shared: Map<WatchKind, WatchCache> | undefined;
+  const closeShared = () => {
+    for (const c of shared?.values() ?? []) c.stop();
+    shared = undefined;
+  };
+
+  /** The snapshot read through new shared watch caches (replacing any earlier ones). */
+  async function readSnapshotShared(): Promise<Snapshot> {
+    closeShared();
+    const caches = new Map<WatchKind, WatchCache>(SHARED_KINDS.map((kind) => [kind, startWatchCache(kc, { kind })]));
+    shared = caches;
+    try {
+      const lists = await Promise.all(
+        LISTED_RESOURCES.map(async (r) => {
+          const action = `list ${r.kind} objects`;
+          let items: KubeObject[];
+          try {
+            const cache = caches.get(r.kind as WatchKind);
+            if (cache) {
+              await cache.synced;
+              items = await cache.firstList;
+            } else {
+              items = (await listAllPages(kc, r.path)).items;
+            }
+          } catch (err) {
+            if (r.optional && (err as { code?: unknown }).code === 404) return [];
+            throw toClusterError(err, action);
+          }
+          // As read-snapshot.ts normalizes: kind/apiVersion filled in, slimmed like a snapshot file.
+          return items.map((item) => slimObject({ ...item, apiVersion: item.apiVersion || r.apiVersion, kind: item.kind || r.kind }));
+        }),
+      );
+      const objects = lists.flat();
+      const kubeSystem = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'kube-system');
+      const cluster = { ...(opts.server ? { server: opts.server } : {}), ...(kubeSystem?.metadata.uid ? { uid: kubeSystem.metadata.uid } : {}) };
+      const built = buildSnapshot(objects, cluster, opts.server || '<cluster>');
+      if (built.errors.length > 0) {
+        const n = built.errors.length;
+        throw new InputError('INPUT_INVALID', `Cannot use the objects read from the cluster: ${n} problem${n === 1 ? '' : 's'} found`, built.errors);
+      }
+      return built.snapshot;
+    } catch (err) {
+      closeShared();
+      throw err;
+    }
+  }
+
   return {
     async identity(): Promise<ClusterIdentity> {
       const ns = await getOrUndefined<KubeObject>('/api/v1/namespaces/kube-system', 'read', 'Namespace "kube-system"');
       return { server: opts.server, uid: ns?.metadata.uid };
     },
-    readSnapshot: () => opts.readSnapshot(kc),
+    readSnapshot: () => (opts.shareWatches === false ? opts.readSnapshot(kc) : readSnapshotShared()),
     getNode: (name) => getOrUndefined<Node>(`/api/v1/nodes/${encodeURIComponent(name)}`, 'read', `Node "${name}"`),
     async patchNode(name, patch) {
       const body: Record<string, unknown> = {};
@@ -131,11 +239,16 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
     },
     async annotatePod(namespace, name, uid, annotations) {
       const object = `Pod "${namespace}/${name}"`;
-      const current = await getOrUndefined<Pod>(podPath(namespace, name), 'read', object);
-      if (!current || current.metadata.uid !== uid || current.metadata.deletionTimestamp) return 'gone';
-      const body = { metadata: { annotations } };
-      const res = await send({ method: 'PATCH', path: podPath(namespace, name), body, contentType: SMP, retry: PATCH_RETRY }, 'annotate', object);
-      if (res.status === 404 || res.status === 409) return 'gone';
+      // metadata.uid in the patch is a precondition (as the kubelet's status patches use it): a
+      // pod recreated under the same name is refused — 409 "Precondition failed: UID in
+      // precondition" (or 422 "metadata.uid: field is immutable" from some servers) — not patched.
+      // Any other 409 is transient (the patch carries no resourceVersion): tried again.
+      const body = { metadata: { uid, annotations } };
+      const res = await send({ method: 'PATCH', path: podPath(namespace, name), body, contentType: SMP, retry: ANNOTATE_RETRY }, 'annotate', object);
+      const message = ((res.body ?? {}) as Status).message ?? '';
+      if (res.status === 404) return 'gone';
+      if (res.status === 409 && UID_PRECONDITION.test(message)) return 'gone';
+      if (res.status === 422 && /metadata\.uid/.test(message)) return 'gone';
       if (res.status !== 200) throw responseError(res, 'annotate', object);
       return 'patched';
     },
@@ -164,7 +277,11 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
       return 'deleted';
     },
     watch<T extends KubeObject>(query: WatchQuery): ObjectCache<T> {
+      const base = shared?.get(query.kind);
+      const filter = base ? queryFilter(query) : undefined;
+      if (base && filter) return base.view(filter) as unknown as ObjectCache<T>;
       return startWatchCache<T>(kc, query);
     },
+    close: closeShared,
   };
 }

@@ -116,12 +116,31 @@ export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<Kub
   }
 }
 
+/**
+ * One keep-alive agent per KubeConfig (apply-cost helper): client-node builds a new agent, so a
+ * new TLS connection, for every request — about 4× the latency and CPU of reusing one. The TLS
+ * options (CA, client certificate) come from the first agent; credentials in headers are still
+ * read per request. Idle sockets do not keep the process alive (the agent unrefs them).
+ */
+const agents = new WeakMap<KubeConfig, http.Agent>();
+function keepAliveAgent(kc: KubeConfig, fresh: http.Agent | undefined): http.Agent | undefined {
+  if (!(fresh instanceof https.Agent)) return fresh;
+  let agent = agents.get(kc);
+  if (!agent) {
+    agent = new https.Agent({ ...fresh.options, keepAlive: true });
+    agents.set(kc, agent);
+  }
+  fresh.destroy();
+  return agent;
+}
+
 async function sendOnce(kc: KubeConfig, req: KubeRequest): Promise<KubeResponse> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/+$/, '') + req.path);
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
   const init = (await kc.applyToFetchOptions({})) as { agent?: http.Agent; headers?: Headers };
+  init.agent = keepAliveAgent(kc, init.agent);
   const headers: Record<string, string> = { Accept: 'application/json' };
   init.headers?.forEach((value, key) => {
     headers[key] = value;

@@ -87,7 +87,7 @@ export async function acquireLeaseLock(opts: LeaseLockOptions & { timeoutMs: num
         path: leasePath(opts.namespace),
         body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: opts.namespace, annotations }, spec: ourSpec(0) },
       });
-      if (res.status === 201 || res.status === 200) return startRenewal(opts, path, object);
+      if (res.status === 201 || res.status === 200) return startRenewal(opts, path, object, res.body as Lease);
       if (res.status !== 409) throw responseError(res, 'create', object);
       lookAgainNow = true;
     } else if (got.status === 200) {
@@ -101,7 +101,7 @@ export async function acquireLeaseLock(opts: LeaseLockOptions & { timeoutMs: num
           spec: ourSpec(transitions),
         };
         const res = await kubeRequest(opts.kc, { method: 'PUT', path, body });
-        if (res.status === 200) return startRenewal(opts, path, object);
+        if (res.status === 200) return startRenewal(opts, path, object, res.body as Lease);
         if (res.status !== 409) throw responseError(res, 'take over', object);
         lookAgainNow = spec.holderIdentity === opts.holder;
       }
@@ -131,24 +131,43 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function startRenewal(opts: LeaseLockOptions, path: string, object: string): HeldLock {
+/**
+ * Renews with one PUT of the lease as we last wrote it (its resourceVersion makes it a
+ * compare-and-swap): success proves nobody else wrote it since. Only a 409 costs a GET, to see
+ * whether the lease was taken (lost) or only touched (carry on with the fresh copy).
+ */
+function startRenewal(opts: LeaseLockOptions, path: string, object: string, written: Lease): HeldLock {
   const lost = new AbortController();
   let stopped = false;
+  let last = written;
   let inFlight: Promise<void> = Promise.resolve();
-  const renew = async () => {
+  /** The lease as it is now, if still ours (undefined after noticing it is lost or gone). */
+  const stillOurs = async (): Promise<Lease | undefined> => {
     const got = await kubeRequest(opts.kc, { method: 'GET', path });
-    if (got.status !== 200) {
-      if (got.status === 404) lost.abort(new SdrainError('LOCKED', `Lost the apply lock: ${object} was deleted`));
-      return;
+    if (got.status === 404) {
+      lost.abort(new SdrainError('LOCKED', `Lost the apply lock: ${object} was deleted`));
+      return undefined;
     }
+    if (got.status !== 200) return undefined;
     const lease = got.body as Lease;
     if (lease.spec?.holderIdentity !== opts.holder) {
       lost.abort(new SdrainError('LOCKED', `Lost the apply lock: ${object} is now held by ${describeHolder(lease)}`));
-      return;
+      return undefined;
     }
-    if (stopped) return;
-    const body = { ...lease, spec: { ...lease.spec, renewTime: microTime(opts.now()) } };
-    await kubeRequest(opts.kc, { method: 'PUT', path, body }); // a 409 is retried at the next tick
+    return lease;
+  };
+  const renew = async () => {
+    if (stopped || lost.signal.aborted) return;
+    const put = (lease: Lease) => kubeRequest(opts.kc, { method: 'PUT', path, body: { ...lease, spec: { ...lease.spec, renewTime: microTime(opts.now()) } } });
+    let res = await put(last);
+    if (res.status === 409) {
+      const lease = await stillOurs();
+      if (!lease || stopped) return;
+      res = await put(lease);
+    }
+    if (res.status === 200) last = res.body as Lease;
+    else if (res.status === 404) lost.abort(new SdrainError('LOCKED', `Lost the apply lock: ${object} was deleted`));
+    // Anything else (a 409 again, 5xx): tried again at the next tick.
   };
   const timer = setInterval(() => {
     inFlight = inFlight.then(renew).catch(() => undefined);
@@ -159,14 +178,16 @@ function startRenewal(opts: LeaseLockOptions, path: string, object: string): Hel
       stopped = true;
       clearInterval(timer);
       await inFlight;
-      const got = await kubeRequest(opts.kc, { method: 'GET', path });
-      if (got.status !== 200) return;
-      const lease = got.body as Lease;
-      if (lease.spec?.holderIdentity !== opts.holder) return;
-      const { holderIdentity: _h, ...rest } = lease.spec ?? {};
-      void _h;
-      const body = { ...lease, spec: { ...rest, renewTime: microTime(opts.now()), leaseDurationSeconds: 1 } };
-      await kubeRequest(opts.kc, { method: 'PUT', path, body });
+      if (lost.signal.aborted) return;
+      const put = (lease: Lease) => {
+        const { holderIdentity: _h, ...rest } = lease.spec ?? {};
+        void _h;
+        return kubeRequest(opts.kc, { method: 'PUT', path, body: { ...lease, spec: { ...rest, renewTime: microTime(opts.now()), leaseDurationSeconds: 1 } } });
+      };
+      const res = await put(last);
+      if (res.status !== 409) return;
+      const lease = await stillOurs();
+      if (lease) await put(lease);
     },
   };
 }

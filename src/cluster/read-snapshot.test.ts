@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { readLiveSnapshot } from './read-snapshot.js';
 import { ClusterError } from '../errors.js';
+import { startTestSim, type TestSim } from '../../test/helpers/sim.js';
 
 type Handler = (path: string, query: URLSearchParams, req: IncomingMessage) => { status: number; body: unknown };
 
@@ -86,5 +87,25 @@ describe('readLiveSnapshot', () => {
     server = undefined;
     const err = await readLiveSnapshot(kc).catch((e: unknown) => e);
     expect((err as ClusterError).code).toBe('CLUSTER_UNREACHABLE');
+  });
+});
+
+describe('readLiveSnapshot against the simulator', () => {
+  let sim: TestSim | undefined;
+  afterEach(async () => {
+    await sim?.stop();
+    sim = undefined;
+  });
+
+  it('reads every object when pages end inside one namespace and the next namespace shares its prefix', async () => {
+    const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    const pod = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+    // "a-b/..." sorts after every "a/..." by namespace, but before "a/z" as a joined key.
+    const objects = [ns('a'), ns('a-b'), ns('kube-system'), pod('a', 'y'), pod('a', 'z'), pod('a-b', 'p'), pod('a-b', 'q'), pod('b', 'r')];
+    sim = await startTestSim({ objects: [...objects, ns('b')] as never });
+    for (const limit of [1, 2, 3, 500]) {
+      const snapshot = await readLiveSnapshot(sim.kc, { limit });
+      expect(snapshot.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['a/y', 'a/z', 'a-b/p', 'a-b/q', 'b/r']);
+    }
   });
 });

@@ -1,11 +1,18 @@
 /**
- * List + watch one query into an in-memory cache, like a client-go reflector: the watch
- * resumes from the last resourceVersion seen (bookmarks keep it fresh), reconnects when the
- * server closes the stream, and re-lists after 410 Gone or any error. Waiting on a cache is
- * event-driven: callers are notified on change, nothing polls.
+ * List + watch one query into an in-memory cache, like a client-go reflector: the list is read in
+ * pages (one consistent resourceVersion across its pages), the watch resumes from the last
+ * resourceVersion seen (bookmarks keep it fresh), reconnects when the server closes the stream,
+ * and re-lists after 410 Gone or any error. Waiting on a cache is event-driven: callers are
+ * notified on change, nothing polls.
+ *
+ * A cache can hand out views (`view`): the objects of the cache one predicate selects, kept up to
+ * date from the cache's own events, so many waits (a node's pods, one workload) share one list
+ * and one watch. A view notifies its listeners only when one of its objects changed.
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { ClusterError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
+import { forbiddenHint } from './access-review.js';
 import type { ObjectCache, WatchQuery } from './cluster-gateway.js';
 import { kubeRequest } from './kube-request.js';
 
@@ -26,12 +33,74 @@ function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
+function byKey(a: KubeObject, b: KubeObject): number {
+  const ka = keyOf(a);
+  const kb = keyOf(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/**
+ * A 401/403 on a re-list or watch is final (retrying cannot fix RBAC): the error the cache then
+ * throws from items(), with the forbidden hint. (rbac-2; see NOTES-rbac-2.md)
+ */
+function authFailure(status: unknown, verb: string, query: WatchQuery, message?: string): ClusterError | undefined {
+  if (status !== 401 && status !== 403) return undefined;
+  const r = RESOURCE[query.kind];
+  const group = r.group.startsWith('/apis/') ? r.group.split('/')[2]! : '';
+  const ns = r.namespaced && query.namespace ? ` in the namespace "${query.namespace}"` : '';
+  const denied = message ?? `cannot ${verb} resource "${r.plural}" in API group "${group}"${ns}`;
+  return new ClusterError(`Cannot ${verb} ${r.plural}: the server answered HTTP ${status}${status === 403 ? ` Forbidden: ${denied}` : ' Unauthorized'}`, {
+    status,
+    hint: status === 403 ? forbiddenHint(denied) : 'check the credentials and RBAC of the kubeconfig user',
+  });
+}
+
 /** How long to wait before re-listing after an error. */
 const RETRY_MS = 500;
 
-export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: WatchQuery): ObjectCache<T> {
+/** Items per list page (the API server caps it anyway). */
+const PAGE_SIZE = 500;
+
+/** One change the cache applied: an object added/modified/deleted, or a re-list replacing everything. */
+export type CacheChange<T> = { type: 'set'; object: T; previous?: T } | { type: 'delete'; object: T; previous?: T } | { type: 'reset' };
+
+export interface WatchCache<T extends KubeObject = KubeObject> extends ObjectCache<T> {
+  /** The objects of the first list, as listed (before any watch event was applied). */
+  readonly firstList: Promise<T[]>;
+  /** Called with each change, after it is applied. */
+  onApplied(listener: (change: CacheChange<T>) => void): () => void;
+  /** The objects `match` selects, as a cache of their own that shares this one's list and watch. */
+  view(match: (o: T) => boolean): ObjectCache<T>;
+}
+
+/**
+ * Every page of a list (`limit` + `continue`); the resourceVersion is the list's, the same on
+ * every page. A non-200 answer throws `{ code, body }` (connect.ts toClusterError reads it).
+ */
+export async function listAllPages<T extends KubeObject>(
+  kc: KubeConfig,
+  path: string,
+  query: { labelSelector?: string; fieldSelector?: string } = {},
+): Promise<{ items: T[]; resourceVersion: string }> {
+  const items: T[] = [];
+  let cont: string | undefined;
+  let rv = '';
+  for (;;) {
+    const res = await kubeRequest(kc, { method: 'GET', path, query: { ...query, limit: String(PAGE_SIZE), continue: cont } });
+    if (res.status !== 200) throw Object.assign(new Error(`list ${path} answered HTTP ${res.status}`), { code: res.status, body: res.body });
+    const list = res.body as { metadata?: { resourceVersion?: string; continue?: string }; items?: T[] } | undefined;
+    if (!list || !Array.isArray(list.items)) throw new Error(`the server's answer for ${path} has no items list`);
+    for (const item of list.items) items.push(item);
+    rv ||= list.metadata?.resourceVersion ?? '';
+    cont = list.metadata?.continue || undefined;
+    if (!cont) return { items, resourceVersion: rv };
+  }
+}
+
+export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: WatchQuery): WatchCache<T> {
   const objects = new Map<string, T>();
   const listeners = new Set<() => void>();
+  const appliedListeners = new Set<(change: CacheChange<T>) => void>();
   const path = collectionPath(query);
   const fieldSelector = [query.name ? `metadata.name=${query.name}` : undefined, query.fieldSelector].filter(Boolean).join(',') || undefined;
   let resourceVersion = '';
@@ -40,16 +109,44 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
   let retryTimer: NodeJS.Timeout | undefined;
   let resolveSynced!: () => void;
   let rejectSynced!: (e: unknown) => void;
+  let resolveFirst!: (items: T[]) => void;
   let synced = false;
+  let failure: ClusterError | undefined;
   const syncedPromise = new Promise<void>((res, rej) => {
     resolveSynced = res;
     rejectSynced = rej;
   });
+  const firstList = new Promise<T[]>((res) => {
+    resolveFirst = res;
+  });
   // Callers that never await `synced` must not see an unhandled rejection.
   syncedPromise.catch(() => undefined);
 
-  const notify = () => {
+  const applied = (change: CacheChange<T>) => {
+    for (const l of [...appliedListeners]) l(change);
     for (const l of [...listeners]) l();
+  };
+
+  const fail = (e: ClusterError) => {
+    failure = e;
+    stopped = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    controller?.abort();
+    // Every waiter looks again and gets the error from items(); one listener's throw must not hide it from the rest.
+    for (const l of [...appliedListeners]) {
+      try {
+        l({ type: 'reset' });
+      } catch {
+        // it gets the error through items()
+      }
+    }
+    for (const l of [...listeners]) {
+      try {
+        l();
+      } catch {
+        // it gets the error through items()
+      }
+    }
   };
 
   const scheduleRelist = () => {
@@ -57,27 +154,25 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
     retryTimer = setTimeout(() => void relist(), RETRY_MS);
   };
 
+  const listAll = () => listAllPages<T>(kc, path, { labelSelector: query.labelSelector, fieldSelector });
+
   const relist = async (): Promise<void> => {
     if (stopped) return;
     try {
-      const res = await kubeRequest(kc, {
-        method: 'GET',
-        path,
-        query: { labelSelector: query.labelSelector, fieldSelector },
-      });
-      if (res.status !== 200) throw new Error(`list ${path} answered HTTP ${res.status}`);
-      const list = res.body as { metadata?: { resourceVersion?: string }; items?: T[] };
+      const list = await listAll();
+      if (stopped) return;
       objects.clear();
-      for (const item of list.items ?? []) {
+      for (const item of list.items) {
         item.kind ??= query.kind;
         objects.set(keyOf(item), item);
       }
-      resourceVersion = list.metadata?.resourceVersion ?? '';
+      resourceVersion = list.resourceVersion;
       if (!synced) {
         synced = true;
+        resolveFirst([...list.items]);
         resolveSynced();
       }
-      notify();
+      applied({ type: 'reset' });
       await startWatch();
     } catch (err) {
       if (!synced) {
@@ -86,6 +181,9 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
         stopped = true;
         return;
       }
+      const e = err as { code?: unknown; body?: { message?: unknown } } | null;
+      const denied = authFailure(e?.code, 'list', query, typeof e?.body?.message === 'string' ? e.body.message : undefined);
+      if (denied) return fail(denied);
       scheduleRelist();
     }
   };
@@ -113,14 +211,18 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
           return;
         }
         obj.kind ??= query.kind;
-        if (type === 'DELETED') objects.delete(keyOf(obj));
-        else objects.set(keyOf(obj), obj);
+        const key = keyOf(obj);
+        const previous = objects.get(key);
+        if (type === 'DELETED') objects.delete(key);
+        else objects.set(key, obj);
         resourceVersion = obj.metadata?.resourceVersion ?? resourceVersion;
-        notify();
+        applied(type === 'DELETED' ? { type: 'delete', object: obj, previous } : { type: 'set', object: obj, previous });
       },
       (err: unknown) => {
         if (stopped) return;
         const status = (err as { statusCode?: number } | null)?.statusCode;
+        const denied = authFailure(status, 'watch', query);
+        if (denied) return fail(denied);
         if (gone || err || status === 410) scheduleRelist();
         else void startWatch().catch(() => scheduleRelist());
       },
@@ -130,17 +232,81 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
 
   void relist();
 
-  return {
-    items: () => [...objects.values()].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0)),
+  const cache: WatchCache<T> = {
+    items: () => {
+      if (failure) throw failure;
+      return [...objects.values()].sort(byKey);
+    },
     synced: syncedPromise,
+    firstList,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onApplied(listener) {
+      appliedListeners.add(listener);
+      return () => appliedListeners.delete(listener);
+    },
+    view: (match) => createView(cache, () => objects.values(), match, () => failure),
+    error: () => failure,
+    stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      controller?.abort();
+      listeners.clear();
+      appliedListeners.clear();
+    },
+  };
+  return cache;
+}
+
+/** A filtered cache over a WatchCache: its own map, updated from the base cache's changes. */
+function createView<T extends KubeObject>(base: WatchCache<T>, all: () => Iterable<T>, match: (o: T) => boolean, failed: () => Error | undefined): ObjectCache<T> {
+  const mine = new Map<string, T>();
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const l of [...listeners]) {
+      try {
+        l();
+      } catch (e) {
+        if (!failed()) throw e; // failed base (401/403): every listener must hear of it
+      }
+    }
+  };
+  const reset = () => {
+    mine.clear();
+    for (const o of all()) if (match(o)) mine.set(keyOf(o), o);
+  };
+  let off: (() => void) | undefined = base.onApplied((change) => {
+    if (change.type === 'reset') {
+      reset();
+      notify();
+      return;
+    }
+    const key = keyOf(change.object);
+    const had = mine.has(key);
+    if (change.type === 'set' && match(change.object)) mine.set(key, change.object);
+    else if (had) mine.delete(key);
+    else return; // not one of ours, before or after
+    notify();
+  });
+  const synced = base.synced.then(reset);
+  synced.catch(() => undefined);
+  return {
+    items: () => {
+      const f = failed();
+      if (f) throw f;
+      return [...mine.values()].sort(byKey);
+    },
+    error: failed,
+    synced,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     stop() {
-      stopped = true;
-      if (retryTimer) clearTimeout(retryTimer);
-      controller?.abort();
+      off?.();
+      off = undefined;
       listeners.clear();
     },
   };

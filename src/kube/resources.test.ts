@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { V1Container } from '@kubernetes/client-node';
 import { makeNode, makePod } from '../placement/testing/builders.js';
 import {
+  addInto,
+  addPlainPodCosts,
   addResources,
   DEFAULT_MEMORY_REQUEST,
   emptyResources,
@@ -9,6 +11,7 @@ import {
   insufficientResources,
   isScalarResourceName,
   nodeAllocatable,
+  podCosts,
   podRequests,
   subtractResources,
   type Resources,
@@ -163,5 +166,46 @@ describe('arithmetic and fit', () => {
     ['requests.nvidia.com/gpu', false],
   ])('isScalarResourceName(%s) = %s', (name, want) => {
     expect(isScalarResourceName(name)).toBe(want);
+  });
+});
+
+describe('addPlainPodCosts', () => {
+  const sums = (pod: Parameters<typeof podCosts>[0]) => {
+    const request = emptyResources();
+    const nonZero = emptyResources();
+    const plain = addPlainPodCosts(request, nonZero, pod);
+    return { plain, request, nonZero };
+  };
+
+  it('adds what podCosts computes for plain pods, without the intermediate objects', () => {
+    const pods = [
+      podWith([c('a', { cpu: '250m', memory: '64Mi' }), c('b', { cpu: '1' })]),
+      podWith([c('a')]),
+      podWith([c('a', {}, { resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '500m' } } })]),
+      podWith([c('a', { 'ephemeral-storage': '1Gi' })]),
+      podWith([]),
+    ];
+    for (const pod of pods) {
+      const costs = podCosts(pod);
+      const got = sums(pod);
+      expect(got.plain).toBe(true);
+      expect(got.request).toEqual(addInto(emptyResources(), costs.request));
+      expect(got.nonZero).toEqual(addInto(emptyResources(), costs.nonZero));
+    }
+  });
+
+  it('adds nothing and declines other pods', () => {
+    const others = [
+      podWith([c('a', { cpu: '1' })], [c('init', { cpu: '2' })]),
+      podWith([c('a', { 'nvidia.com/gpu': '1' })]),
+      podWith([c('a', { cpu: 'lots' })]),
+      podWith([c('a', { cpu: '1' })], [], { overhead: { cpu: '100m' } }),
+    ];
+    for (const pod of others) {
+      const got = sums(pod);
+      expect(got.plain).toBe(false);
+      expect(got.request).toEqual(emptyResources());
+      expect(got.nonZero).toEqual(emptyResources());
+    }
   });
 });

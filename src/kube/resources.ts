@@ -28,6 +28,9 @@ export function emptyResources(): Resources {
   return { cpuMilli: 0, memory: 0, pods: 0, ephemeralStorage: 0, extended: {} };
 }
 
+/** Zero of everything; never mutated (read-only operand). */
+const NO_RESOURCES: Readonly<Resources> = Object.freeze({ cpuMilli: 0, memory: 0, pods: 0, ephemeralStorage: 0, extended: Object.freeze({}) });
+
 /** A copy that shares nothing with `r`. */
 export function cloneResources(r: Resources): Resources {
   return { cpuMilli: r.cpuMilli, memory: r.memory, pods: r.pods, ephemeralStorage: r.ephemeralStorage, extended: { ...r.extended } };
@@ -78,9 +81,17 @@ export function insufficientResources(request: Resources, requested: Resources, 
   return out;
 }
 
-/** True when `request` fits beside `requested` within `allocatable`. */
+/** True when `request` fits beside `requested` within `allocatable` (`insufficientResources` is empty), without allocating. */
 export function fitsResources(request: Resources, requested: Resources, allocatable: Resources): boolean {
-  return insufficientResources(request, requested, allocatable).length === 0;
+  if (request.pods > 0 && requested.pods + request.pods > allocatable.pods) return false;
+  if (request.cpuMilli > 0 && request.cpuMilli > allocatable.cpuMilli - requested.cpuMilli) return false;
+  if (request.memory > 0 && request.memory > allocatable.memory - requested.memory) return false;
+  if (request.ephemeralStorage > 0 && request.ephemeralStorage > allocatable.ephemeralStorage - requested.ephemeralStorage) return false;
+  for (const name in request.extended) {
+    const want = request.extended[name] ?? 0;
+    if (want > 0 && want > (allocatable.extended[name] ?? 0) - (requested.extended[name] ?? 0)) return false;
+  }
+  return true;
 }
 
 type ResourceList = Record<string, string | number> | undefined;
@@ -108,7 +119,7 @@ function memo(cache: Map<string | number, number>, value: string | number, parse
 /** Receives the message of an invalid quantity instead of a thrown RangeError (the value counts as 0). */
 export type InvalidQuantityHandler = (message: string) => void;
 
-function addQuantity(target: Resources, name: string, value: string | number, where: string, onInvalid?: InvalidQuantityHandler): void {
+function addQuantity(target: Resources, name: string, value: string | number, where: string | (() => string), onInvalid?: InvalidQuantityHandler): void {
   try {
     switch (name) {
       case 'cpu':
@@ -128,7 +139,7 @@ function addQuantity(target: Resources, name: string, value: string | number, wh
         target.extended[name] = (target.extended[name] ?? 0) + memo(unitsMemo, value, toUnits);
     }
   } catch (err) {
-    const message = `${where}: ${name}: ${(err as Error).message}`;
+    const message = `${typeof where === 'string' ? where : where()}: ${name}: ${(err as Error).message}`;
     if (onInvalid) onInvalid(message);
     else throw new RangeError(message);
   }
@@ -166,14 +177,52 @@ interface ContainerLike {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
 
-/** A container's requests with the API server's defaulting: a missing request defaults to its limit. */
-function containerRequests(c: ContainerLike, where: string, nonZero: boolean, onInvalid?: InvalidQuantityHandler): Resources {
-  const requests: Record<string, string | number> = { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
-  const r = toResources(requests, `${where} container "${c.name}"`, onInvalid);
-  if (nonZero) {
-    if (!('cpu' in requests)) r.cpuMilli = DEFAULT_MILLI_CPU_REQUEST;
-    if (!('memory' in requests)) r.memory = DEFAULT_MEMORY_REQUEST;
+/** A container's requests and whether it requests cpu and memory at all. */
+interface ContainerAmounts {
+  r: Resources;
+  hasCpu: boolean;
+  hasMemory: boolean;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * A container's requests with the API server's defaulting: a missing request defaults to its
+ * limit. Reads the quantities in the order of `{ ...limits, ...requests }` without building it.
+ */
+function containerAmounts(c: ContainerLike, where: string, onInvalid?: InvalidQuantityHandler): ContainerAmounts {
+  const requests: Record<string, string | number> | undefined = c.resources?.requests;
+  const limits: Record<string, string | number> | undefined = c.resources?.limits;
+  const r = emptyResources();
+  let label: string | undefined;
+  const at = (): string => (label ??= `${where} container "${c.name}"`);
+  let hasCpu = false;
+  let hasMemory = false;
+  if (limits) {
+    for (const name of Object.keys(limits)) {
+      const fromRequests = requests !== undefined && hasOwn(requests, name);
+      addQuantity(r, name, fromRequests ? requests[name]! : limits[name]!, at, onInvalid);
+      if (name === 'cpu') hasCpu = true;
+      else if (name === 'memory') hasMemory = true;
+    }
   }
+  if (requests) {
+    for (const name of Object.keys(requests)) {
+      if (limits !== undefined && hasOwn(limits, name)) continue;
+      addQuantity(r, name, requests[name]!, at, onInvalid);
+      if (name === 'cpu') hasCpu = true;
+      else if (name === 'memory') hasMemory = true;
+    }
+  }
+  return { r, hasCpu, hasMemory };
+}
+
+/** The container's scoring request: kube-scheduler's defaults for cpu and memory it does not request. */
+function nonZeroOf(a: ContainerAmounts): Resources {
+  if (a.hasCpu && a.hasMemory) return a.r;
+  const r = cloneResources(a.r);
+  if (!a.hasCpu) r.cpuMilli = DEFAULT_MILLI_CPU_REQUEST;
+  if (!a.hasMemory) r.memory = DEFAULT_MEMORY_REQUEST;
   return r;
 }
 
@@ -187,6 +236,139 @@ export interface PodRequestOptions {
   onInvalid?: InvalidQuantityHandler;
 }
 
+/** The aggregation of podRequests over already parsed container amounts. */
+function aggregate(
+  containers: readonly Resources[],
+  inits: readonly { own: Resources; sidecar: boolean }[],
+  podLevel: { parsed: Resources; cpu: boolean; memory: boolean } | undefined,
+  overhead: Resources,
+): Resources {
+  const reqs = emptyResources();
+  for (const c of containers) addInto(reqs, c);
+  if (inits.length === 0) {
+    // maxInto(reqs, emptyResources()) without allocating it.
+    reqs.cpuMilli = Math.max(reqs.cpuMilli, 0);
+    reqs.memory = Math.max(reqs.memory, 0);
+    reqs.pods = Math.max(reqs.pods, 0);
+    reqs.ephemeralStorage = Math.max(reqs.ephemeralStorage, 0);
+  } else {
+    const sidecars = emptyResources();
+    const initMax = emptyResources();
+    for (const { own, sidecar } of inits) {
+      if (sidecar) {
+        addInto(reqs, own);
+        addInto(sidecars, own);
+        maxInto(initMax, sidecars);
+      } else {
+        maxInto(initMax, addResources(own, sidecars));
+      }
+    }
+    maxInto(reqs, initMax);
+  }
+  if (podLevel) {
+    if (podLevel.cpu) reqs.cpuMilli = podLevel.parsed.cpuMilli;
+    if (podLevel.memory) reqs.memory = podLevel.parsed.memory;
+  }
+  addInto(reqs, overhead);
+  reqs.pods = 1;
+  return reqs;
+}
+
+/**
+ * The pod's effective request and its scoring request (`nonZero`) in one pass over the pod
+ * (see `podRequests`). Each invalid quantity is reported (or thrown) once.
+ */
+export function podCosts(pod: Pick<Pod, 'metadata' | 'spec'>, onInvalid?: InvalidQuantityHandler): { request: Resources; nonZero: Resources } {
+  const where = `Pod "${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}"`;
+  const containers = (pod.spec.containers ?? []).map((c) => containerAmounts(c, where, onInvalid));
+  const inits = (pod.spec.initContainers ?? []).map((c) => ({ a: containerAmounts(c, where, onInvalid), sidecar: c.restartPolicy === 'Always' }));
+  const podLevelList = pod.spec.resources?.requests;
+  const podLevel = podLevelList
+    ? { parsed: toResources(podLevelList, `${where} spec.resources`, onInvalid), cpu: 'cpu' in podLevelList, memory: 'memory' in podLevelList }
+    : undefined;
+  const overhead = pod.spec.overhead ? toResources(pod.spec.overhead as ResourceList, `${where} spec.overhead`, onInvalid) : NO_RESOURCES;
+  const plain = containers.map((c) => c.r);
+  const nonZero = containers.every((c) => c.hasCpu && c.hasMemory) ? plain : containers.map(nonZeroOf);
+  return {
+    request: aggregate(plain, inits.map((i) => ({ own: i.a.r, sidecar: i.sidecar })), podLevel, overhead),
+    nonZero: aggregate(nonZero, inits.map((i) => ({ own: nonZeroOf(i.a), sidecar: i.sidecar })), podLevel, overhead),
+  };
+}
+
+/** The quantity as `podCosts` counts it, or undefined when it is not a valid cached-or-parseable one. */
+function quietQuantity(cache: Map<string | number, number>, value: unknown, parse: (q: string | number) => number): number | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  try {
+    return memo(cache, value, parse);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds the pod's request and scoring request into `request` and `nonZero` exactly as
+ * `addInto(target, podCosts(pod).…)` would, without allocating, for the common pod: containers
+ * requesting only cpu, memory and ephemeral-storage (all valid), no init containers, pod-level
+ * requests or overhead. Returns false, having added nothing, for any other pod: use `podCosts`.
+ * (Building placement state for 150,000 pods is dominated by these sums.)
+ */
+export function addPlainPodCosts(request: Resources, nonZero: Resources, pod: Pick<Pod, 'spec'>): boolean {
+  const spec = pod.spec;
+  if ((spec.initContainers !== undefined && spec.initContainers.length > 0) || spec.resources?.requests || spec.overhead) return false;
+  // The sums in the order aggregate() adds them, from 0.
+  let cpu = 0;
+  let memory = 0;
+  let storage = 0;
+  let nzCpu = 0;
+  let nzMemory = 0;
+  for (const c of spec.containers ?? []) {
+    const requests: Record<string, unknown> | undefined = c.resources?.requests;
+    const limits: Record<string, unknown> | undefined = c.resources?.limits;
+    let cCpu = 0;
+    let cMemory = 0;
+    let cStorage = 0;
+    let hasCpu = false;
+    let hasMemory = false;
+    // A missing request defaults to its limit; names are read from both lists.
+    for (let i = 0; i < 2; i++) {
+      const list = i === 0 ? limits : requests;
+      if (list === undefined) continue;
+      for (const name in list) {
+        if (!hasOwn(list, name) || (i === 1 && limits !== undefined && hasOwn(limits, name))) continue;
+        const value = requests !== undefined && hasOwn(requests, name) ? requests[name] : list[name];
+        let v: number | undefined;
+        if (name === 'cpu') {
+          v = quietQuantity(milliMemo, value, toMilli);
+          cCpu = 0 + (v ?? 0);
+          hasCpu = true;
+        } else if (name === 'memory') {
+          v = quietQuantity(unitsMemo, value, toUnits);
+          cMemory = 0 + (v ?? 0);
+          hasMemory = true;
+        } else if (name === 'ephemeral-storage') {
+          v = quietQuantity(unitsMemo, value, toUnits);
+          cStorage = 0 + (v ?? 0);
+        } else return false;
+        if (v === undefined) return false;
+      }
+    }
+    cpu += cCpu;
+    memory += cMemory;
+    storage += cStorage;
+    nzCpu += hasCpu ? cCpu : DEFAULT_MILLI_CPU_REQUEST;
+    nzMemory += hasMemory ? cMemory : DEFAULT_MEMORY_REQUEST;
+  }
+  request.cpuMilli += Math.max(cpu, 0);
+  request.memory += Math.max(memory, 0);
+  request.ephemeralStorage += Math.max(storage, 0);
+  request.pods += 1;
+  nonZero.cpuMilli += Math.max(nzCpu, 0);
+  nonZero.memory += Math.max(nzMemory, 0);
+  nonZero.ephemeralStorage += Math.max(storage, 0);
+  nonZero.pods += 1;
+  return true;
+}
+
 /**
  * The pod's effective request, as kube-scheduler computes it: the sum of regular containers and
  * sidecars (init containers with restartPolicy Always), or — if larger, per resource — the
@@ -195,36 +377,8 @@ export interface PodRequestOptions {
  * Throws RangeError naming the pod and container for an invalid quantity (unless `onInvalid`).
  */
 export function podRequests(pod: Pick<Pod, 'metadata' | 'spec'>, opts: PodRequestOptions = {}): Resources {
-  const where = `Pod "${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}"`;
-  const nonZero = opts.nonZero ?? false;
-  const onInvalid = opts.onInvalid;
-  const reqs = emptyResources();
-  for (const c of pod.spec.containers ?? []) addInto(reqs, containerRequests(c, where, nonZero, onInvalid));
-
-  const sidecars = emptyResources();
-  const initMax = emptyResources();
-  for (const c of pod.spec.initContainers ?? []) {
-    const own = containerRequests(c, where, nonZero, onInvalid);
-    if (c.restartPolicy === 'Always') {
-      addInto(reqs, own);
-      addInto(sidecars, own);
-      maxInto(initMax, sidecars);
-    } else {
-      maxInto(initMax, addResources(own, sidecars));
-    }
-  }
-  maxInto(reqs, initMax);
-
-  const podLevel = pod.spec.resources?.requests;
-  if (podLevel) {
-    const parsed = toResources(podLevel, `${where} spec.resources`, onInvalid);
-    if ('cpu' in podLevel) reqs.cpuMilli = parsed.cpuMilli;
-    if ('memory' in podLevel) reqs.memory = parsed.memory;
-  }
-
-  addInto(reqs, toResources(pod.spec.overhead as ResourceList, `${where} spec.overhead`, onInvalid));
-  reqs.pods = 1;
-  return reqs;
+  const costs = podCosts(pod, opts.onInvalid);
+  return opts.nonZero ? costs.nonZero : costs.request;
 }
 
 /**

@@ -94,11 +94,33 @@ export function compilePodNodeConstraints(pod: Pod): NodeMatcher {
   const selector = Object.entries(pod.spec.nodeSelector ?? {});
   const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   const affinity = required ? compileNodeSelector(required) : undefined;
-  if (selector.length === 0 && !affinity) return () => true;
-  return (n) => {
+  if (selector.length === 0 && !affinity) {
+    const any: NodeMatcher = () => true;
+    signatures.set(any, { signature: ANY_NODE });
+    return any;
+  }
+  const matcher: NodeMatcher = (n) => {
     for (const [k, v] of selector) if (n.labels[k] !== v) return false;
     return affinity ? affinity(n) : true;
   };
+  signatures.set(matcher, { source: { nodeSelector: pod.spec.nodeSelector, required } });
+  return matcher;
+}
+
+const ANY_NODE = '';
+/** What each matcher from compilePodNodeConstraints was compiled from (its signature, lazily). */
+const signatures = new WeakMap<NodeMatcher, { signature?: string; source?: unknown }>();
+
+/**
+ * A string equal for matchers compiled from equal pod node constraints (so results that depend
+ * only on the nodes and the matcher can be cached per signature); undefined for matchers not
+ * made by compilePodNodeConstraints.
+ */
+export function nodeConstraintsSignature(matcher: NodeMatcher): string | undefined {
+  const e = signatures.get(matcher);
+  if (!e) return undefined;
+  if (e.signature === undefined) e.signature = JSON.stringify(e.source);
+  return e.signature;
 }
 
 /**

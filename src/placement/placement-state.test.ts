@@ -75,6 +75,24 @@ describe('assign and unassign', () => {
   });
 });
 
+describe('lazily built indexes', () => {
+  it('stay current after they are built, and list nodes in name order', () => {
+    const s = cluster();
+    const names = (sel: string) => [...s.candidatePods({ names: new Set(['default']) }, parseSelector(sel))].map((p) => p.metadata.name).sort();
+    expect(names('app=web')).toEqual(['web-1', 'web-2']);
+    s.assign(makePod('web-3', { cpu: '100m', labels: { app: 'web' } }), 'b');
+    s.assign(makePod('api-1', { cpu: '100m', labels: { app: 'api' } }), 'b');
+    expect(names('app=web')).toEqual(['web-1', 'web-2', 'web-3']);
+    expect(names('app=api')).toEqual(['api-1']);
+    s.unassign('default/web-1');
+    expect(names('app in (web,api)')).toEqual(['api-1', 'web-2', 'web-3']);
+    expect([...s.namespacesWithPods()].sort()).toEqual(['data', 'default']);
+    expect(s.nodeInfos().map((n) => n.name)).toEqual(['a', 'b', 'c']);
+    expect([...s.nodeInfo('b')!.pods.keys()]).toEqual(['default/web-2', 'default/leaving', 'default/web-3', 'default/api-1']);
+    expect(s.costsOf(s.getPod('default/web-2')!).request).toMatchObject({ cpuMilli: 500, memory: Gi, pods: 1 });
+  });
+});
+
 describe('clone', () => {
   it('is independent in both directions', () => {
     const s = cluster();

@@ -1,13 +1,16 @@
 /**
  * A mutable, indexed view of where pods sit, the scheduler-cache equivalent the predicates read.
  * Pods are indexed by node, namespace, label and claim so that affinity, spread and volume checks
- * cost the number of matching pods, not the number of pods in the cluster. `clone()` is
- * copy-on-write: the copy shares every index until one side changes it, so cloning per wave of a
- * 150,000-pod plan stays cheap.
+ * cost the number of matching pods, not the number of pods in the cluster. Building it for
+ * 150,000 pods must stay cheap although only a few hundred of them will ever be asked about:
+ * resource sums are added up without per-pod objects, a node's pod map is built when first read
+ * or changed, and the namespace and label indexes are built on the first query that needs them
+ * (a label key per namespace at a time) and kept current from then on. `clone()` is
+ * copy-on-write: the copy shares every index until one side changes it.
  */
 import type { KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../model/k8s.js';
 import { isTerminal, podKeyOf } from '../kube/pod.js';
-import { addInto, cloneResources, emptyResources, nodeAllocatable, podRequests, type Resources } from '../kube/resources.js';
+import { addInto, addPlainPodCosts, cloneResources, emptyResources, nodeAllocatable, podCosts, type Resources } from '../kube/resources.js';
 import type { Requirement, Selector } from '../kube/selector.js';
 import type { PlacementInput } from './types.js';
 import { requiredAntiAffinityTerms, termsSignature, type CompiledTerm } from './affinity-term.js';
@@ -19,16 +22,74 @@ export { compareStrings } from './compare-strings.js';
 export { podClaimNames } from './pod-claims.js';
 export type { NodeInfo, Taint } from './node-info.js';
 
-interface MutableNodeInfo {
-  name: string;
-  node: Node;
-  unschedulable: boolean;
-  labels: Record<string, string>;
-  taints: Taint[];
-  allocatable: Resources;
-  requested: Resources;
-  nonZeroRequested: Resources;
-  pods: Map<string, Pod>;
+/** A node's entry. Mutated only by the PlacementState whose token it carries (copy-on-write). */
+class MutableNodeInfo implements NodeInfo {
+  /** The token of the PlacementState allowed to mutate this entry in place. */
+  owner: object;
+  /**
+   * Pods placed here while building, before `podMap` exists; never changed once the state is
+   * built, so copies may share it.
+   */
+  private initial: Pod[];
+  private podMap: Map<string, Pod> | undefined;
+
+  constructor(
+    owner: object,
+    readonly name: string,
+    readonly node: Node,
+    public unschedulable: boolean,
+    readonly labels: Record<string, string>,
+    readonly taints: Taint[],
+    readonly allocatable: Resources,
+    readonly requested: Resources,
+    readonly nonZeroRequested: Resources,
+    initial: Pod[],
+    podMap: Map<string, Pod> | undefined,
+  ) {
+    this.owner = owner;
+    this.initial = initial;
+    this.podMap = podMap;
+  }
+
+  /** Pods placed here by `podKey`, in placement order. */
+  get pods(): ReadonlyMap<string, Pod> {
+    return this.mutablePods();
+  }
+
+  /** The pod map, built from `initial` on first use. Mutate only when owned. */
+  mutablePods(): Map<string, Pod> {
+    let map = this.podMap;
+    if (map === undefined) {
+      map = new Map();
+      for (const pod of this.initial) map.set(podKeyOf(pod), pod);
+      this.podMap = map;
+      this.initial = [];
+    }
+    return map;
+  }
+
+  /** While building: records a pod placed here (its key is new to the state). */
+  addInitial(key: string, pod: Pod): void {
+    if (this.podMap) this.podMap.set(key, pod);
+    else this.initial.push(pod);
+  }
+
+  /** A copy owned by `owner` with its own sums and pod map (sharing the rest). */
+  copy(owner: object, node: Node = this.node, labels = this.labels, taints = this.taints, allocatable = this.allocatable): MutableNodeInfo {
+    return new MutableNodeInfo(
+      owner,
+      this.name,
+      node,
+      this.unschedulable,
+      labels,
+      taints,
+      allocatable,
+      cloneResources(this.requested),
+      cloneResources(this.nonZeroRequested),
+      this.initial,
+      this.podMap ? new Map(this.podMap) : undefined,
+    );
+  }
 }
 
 /** An object placement could not read fully (an invalid quantity, counted as 0). */
@@ -46,10 +107,28 @@ interface PodCosts {
   nonZero: Resources;
 }
 
-/** A placed pod: the object, its node and its precomputed costs. */
-interface Placed extends PodCosts {
-  pod: Pod;
-  node: string;
+/** A pod placed by `assign` (or while building, when its costs could not be summed directly). */
+class Placed {
+  constructor(
+    readonly pod: Pod,
+    readonly node: string,
+    public costs: PodCosts | undefined,
+  ) {}
+}
+
+/**
+ * What `placed` holds per pod key: a Placed, or — for most pods placed while building — the pod
+ * itself, placed on its spec.nodeName, its costs summed directly (computed again, identically,
+ * when needed). Saves an object per pod of a 150,000-pod cluster.
+ */
+type Entry = Pod | Placed;
+
+function entryPod(e: Entry): Pod {
+  return e instanceof Placed ? e.pod : e;
+}
+
+function entryNode(e: Entry): string {
+  return e instanceof Placed ? e.node : e.spec.nodeName!;
 }
 
 /** Property holding the token of the PlacementState allowed to mutate a shared container in place. */
@@ -57,6 +136,10 @@ const OWNER = Symbol('placement-owner');
 type Owned = { [OWNER]?: object };
 
 const SEP = '\u0000';
+/** The antiByNamespace bucket of terms with a namespaceSelector (no namespace is named so). */
+const ANY_NAMESPACE = '\u0000*';
+/** Entries kept by `nodeDerived` before it starts over. */
+const DERIVED_LIMIT = 128;
 
 function labelIndexKey(namespace: string, key: string, value: string): string {
   return `${namespace}${SEP}${key}${SEP}${value}`;
@@ -73,14 +156,32 @@ function hasRequiredAntiAffinity(pod: Pod): boolean {
 export class PlacementState {
   private nodes: Map<string, MutableNodeInfo>;
   private names: string[];
-  private placed: Map<string, Placed>;
+  /** The entries in `names` order; undefined after any entry is replaced, added or removed. */
+  private ordered: MutableNodeInfo[] | undefined;
+  private placed: Map<string, Entry>;
+  /** Costs computed for pods placed as bare entries (pure: shared by clones). */
+  private costCache: WeakMap<Pod, PodCosts>;
   /** Whether `placed` is this instance's own copy (checked on every assign, so a flag, not a tag). */
   private placedOwned: boolean;
-  private nsIndex: Map<string, Set<string>>;
+  /** Placed pod keys by namespace; undefined until a query needs it (then kept current). */
+  private nsIndex: Map<string, Set<string>> | undefined;
+  /**
+   * Placed pod keys by (namespace, label key, label value), only for the (namespace, label key)
+   * pairs listed in `indexedLabels` — those a query has narrowed by so far.
+   */
   private labelIndex: Map<string, Set<string>>;
+  /** `namespace SEP labelKey` pairs whose label index is built. */
+  private indexedLabels: Set<string>;
   /** Placed pods with required anti-affinity, grouped by identical compiled terms. */
   private antiGroups: Map<string, Set<string>>;
   private antiTerms: Map<string, CompiledTerm[]>;
+  /**
+   * Anti-affinity group signatures by a namespace their terms select pods from (ANY_NAMESPACE:
+   * terms with a namespaceSelector). Only grows; empty groups are skipped when read.
+   */
+  private antiByNamespace: Map<string, Set<string>>;
+  /** Values computed from the nodes alone (`nodeDerived`); replaced whenever a node changes. */
+  private derived: Map<string, unknown>;
   private claims: Map<string, Set<string>>;
   /** Containers tagged with this token may be mutated in place; others are shared with a clone. */
   private token: object;
@@ -104,12 +205,17 @@ export class PlacementState {
   constructor(input: PlacementInput) {
     this.nodes = new Map();
     this.names = [];
+    this.ordered = undefined;
     this.placed = new Map();
+    this.costCache = new WeakMap();
     this.placedOwned = true;
-    this.nsIndex = new Map();
+    this.nsIndex = undefined;
     this.labelIndex = new Map();
+    this.indexedLabels = new Set();
     this.antiGroups = new Map();
     this.antiTerms = new Map();
+    this.antiByNamespace = new Map();
+    this.derived = new Map();
     this.claims = new Map();
     this.token = {};
     const problems: PlacementProblem[] = [];
@@ -121,10 +227,27 @@ export class PlacementState {
     this.storageClasses = new Map((input.storageClasses ?? []).map((s) => [s.metadata.name, s]));
     for (const node of input.nodes) this.upsertNode(node, false);
     this.names = [...this.nodes.keys()].sort(compareStrings);
+    // What assign() does, without building what no query has asked for yet.
     for (const pod of input.pods) {
       const nodeName = pod.spec.nodeName;
-      if (!nodeName || isTerminal(pod) || !this.nodes.has(nodeName)) continue;
-      this.assign(pod, nodeName);
+      if (!nodeName || isTerminal(pod)) continue;
+      const info = this.nodes.get(nodeName);
+      if (!info) continue;
+      const key = podKeyOf(pod);
+      if (this.placed.has(key)) {
+        this.assign(pod, nodeName);
+        continue;
+      }
+      if (addPlainPodCosts(info.requested, info.nonZeroRequested, pod)) {
+        this.placed.set(key, pod);
+      } else {
+        const costs = podCosts(pod, this.lenient(`Pod "${key}"`));
+        addInto(info.requested, costs.request);
+        addInto(info.nonZeroRequested, costs.nonZero);
+        this.placed.set(key, new Placed(pod, nodeName, costs));
+      }
+      info.addInitial(key, pod);
+      this.indexExtras(pod, key);
     }
     this.lenient = undefined;
   }
@@ -138,14 +261,21 @@ export class PlacementState {
     return this.nodes.get(name);
   }
 
+  /** Every node's NodeInfo in `nodeNames()` order (the scheduler's loop, without a lookup per node). */
+  nodeInfos(): readonly NodeInfo[] {
+    return (this.ordered ??= this.names.map((n) => this.nodes.get(n)!));
+  }
+
   /** The node a pod (or pod key) is placed on here. */
   nodeOf(pod: Pod | string): string | undefined {
-    return this.placed.get(typeof pod === 'string' ? pod : podKeyOf(pod))?.node;
+    const e = this.placed.get(typeof pod === 'string' ? pod : podKeyOf(pod));
+    return e === undefined ? undefined : entryNode(e);
   }
 
   /** A placed pod by `podKey`. */
   getPod(key: string): Pod | undefined {
-    return this.placed.get(key)?.pod;
+    const e = this.placed.get(key);
+    return e === undefined ? undefined : entryPod(e);
   }
 
   /** Number of placed pods. */
@@ -159,29 +289,26 @@ export class PlacementState {
    */
   costsOf(pod: Pod): { request: Resources; nonZero: Resources } {
     const p = this.placed.get(podKeyOf(pod));
-    if (p && p.pod === pod) return p;
-    const onInvalid = this.lenient?.(`Pod "${podKeyOf(pod)}"`);
-    // Report each invalid quantity once, not for both computations.
-    return { request: podRequests(pod, { onInvalid }), nonZero: podRequests(pod, { nonZero: true, onInvalid: onInvalid && (() => {}) }) };
+    if (p && entryPod(p) === pod) return this.placedCosts(p);
+    // One pass for both; each invalid quantity is reported once.
+    return podCosts(pod, this.lenient?.(`Pod "${podKeyOf(pod)}"`));
   }
 
   /** Adds or replaces a node, keeping the pods already placed on it. */
   upsertNode(node: Node, keepSorted = true): void {
     const name = node.metadata.name;
     const prev = this.nodes.get(name);
-    const info: MutableNodeInfo = {
-      name,
-      node,
-      unschedulable: node.spec?.unschedulable === true,
-      labels: { ...(node.metadata.labels ?? {}) },
-      taints: (node.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
-      allocatable: nodeAllocatable(node, this.lenient?.(`Node "${name}"`)),
-      requested: prev ? cloneResources(prev.requested) : emptyResources(),
-      nonZeroRequested: prev ? cloneResources(prev.nonZeroRequested) : emptyResources(),
-      pods: prev ? new Map(prev.pods) : new Map(),
-    };
-    this.own(info);
+    const labels = { ...(node.metadata.labels ?? {}) };
+    const taints = (node.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect }));
+    const allocatable = nodeAllocatable(node, this.lenient?.(`Node "${name}"`));
+    const unschedulable = node.spec?.unschedulable === true;
+    const info = prev
+      ? prev.copy(this.token, node, labels, taints, allocatable)
+      : new MutableNodeInfo(this.token, name, node, unschedulable, labels, taints, allocatable, emptyResources(), emptyResources(), [], undefined);
+    info.unschedulable = unschedulable;
     this.nodes.set(name, info);
+    this.ordered = undefined;
+    this.derived = new Map();
     if (!prev && keepSorted) this.names = [...this.names, name].sort(compareStrings);
   }
 
@@ -191,6 +318,8 @@ export class PlacementState {
     if (!info) return;
     for (const pod of [...info.pods.values()]) this.unassign(pod);
     this.nodes.delete(name);
+    this.ordered = undefined;
+    this.derived = new Map();
     this.names = this.names.filter((n) => n !== name);
   }
 
@@ -208,23 +337,25 @@ export class PlacementState {
   assign(pod: Pod, nodeName: string): void {
     if (!this.nodes.has(nodeName)) throw new Error(`Cannot place pod "${podKeyOf(pod)}" on node "${nodeName}": no such node`);
     const key = podKeyOf(pod);
-    const costs = this.costsOf(pod);
-    if (this.placed.has(key)) this.unassign(key);
+    const prev = this.placed.get(key);
+    const costs = prev && entryPod(prev) === pod ? this.placedCosts(prev) : podCosts(pod, this.lenient?.(`Pod "${key}"`));
+    if (prev) this.unassign(key);
     const info = this.mutableNode(nodeName);
-    info.pods.set(key, pod);
+    info.mutablePods().set(key, pod);
     addInto(info.requested, costs.request);
     addInto(info.nonZeroRequested, costs.nonZero);
-    this.ownPlaced().set(key, { pod, node: nodeName, request: costs.request, nonZero: costs.nonZero });
+    this.ownPlaced().set(key, new Placed(pod, nodeName, costs));
     const ns = pod.metadata.namespace ?? 'default';
-    this.setFor(this.nsIndex, ns).add(key);
-    for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) this.setFor(this.labelIndex, labelIndexKey(ns, k, v)).add(key);
-    if (hasRequiredAntiAffinity(pod)) {
-      const terms = requiredAntiAffinityTerms(pod);
-      const sig = termsSignature(terms);
-      if (!this.antiTerms.has(sig)) this.antiTerms.set(sig, terms);
-      this.setFor(this.antiGroups, sig).add(key);
+    if (this.nsIndex) {
+      this.setFor(this.nsIndex, ns).add(key);
+      const labels = pod.metadata.labels;
+      if (labels && this.indexedLabels.size > 0) {
+        for (const k of Object.keys(labels)) {
+          if (this.indexedLabels.has(ns + SEP + k)) this.setFor(this.labelIndex, labelIndexKey(ns, k, labels[k]!)).add(key);
+        }
+      }
     }
-    for (const claim of podClaimNames(pod)) this.setFor(this.claims, `${ns}/${claim}`).add(key);
+    this.indexExtras(pod, key);
   }
 
   /** Removes a pod (by object or `podKey`) from its node. Returns false when it was not placed. */
@@ -232,17 +363,25 @@ export class PlacementState {
     const key = typeof pod === 'string' ? pod : podKeyOf(pod);
     const entry = this.placed.get(key);
     if (entry === undefined) return false;
-    const info = this.mutableNode(entry.node);
-    const placed = entry.pod;
-    info.pods.delete(key);
-    addInto(info.requested, entry.request, -1);
-    addInto(info.nonZeroRequested, entry.nonZero, -1);
+    const costs = this.placedCosts(entry);
+    const info = this.mutableNode(entryNode(entry));
+    const placed = entryPod(entry);
+    info.mutablePods().delete(key);
+    addInto(info.requested, costs.request, -1);
+    addInto(info.nonZeroRequested, costs.nonZero, -1);
     this.ownPlaced().delete(key);
     const ns = placed.metadata.namespace ?? 'default';
-    this.deleteFrom(this.nsIndex, ns, key);
-    for (const [k, v] of Object.entries(placed.metadata.labels ?? {})) this.deleteFrom(this.labelIndex, labelIndexKey(ns, k, v), key);
+    if (this.nsIndex) {
+      this.deleteFrom(this.nsIndex, ns, key);
+      const labels = placed.metadata.labels;
+      if (labels && this.indexedLabels.size > 0) {
+        for (const [k, v] of Object.entries(labels)) {
+          if (this.indexedLabels.has(ns + SEP + k)) this.deleteFrom(this.labelIndex, labelIndexKey(ns, k, v), key);
+        }
+      }
+    }
     if (hasRequiredAntiAffinity(placed)) this.deleteFrom(this.antiGroups, termsSignature(requiredAntiAffinityTerms(placed)), key);
-    for (const claim of podClaimNames(placed)) this.deleteFrom(this.claims, `${ns}/${claim}`, key);
+    if (placed.spec.volumes) for (const claim of podClaimNames(placed)) this.deleteFrom(this.claims, `${ns}/${claim}`, key);
     return true;
   }
 
@@ -256,11 +395,14 @@ export class PlacementState {
     this.placedOwned = false;
     copy.placedOwned = false;
     copy.nodes = new Map(this.nodes);
-    copy.nsIndex = new Map(this.nsIndex);
+    copy.nsIndex = this.nsIndex ? new Map(this.nsIndex) : undefined;
     copy.labelIndex = new Map(this.labelIndex);
+    copy.indexedLabels = new Set(this.indexedLabels);
     copy.claims = new Map(this.claims);
     copy.antiGroups = new Map(this.antiGroups);
     copy.antiTerms = new Map(this.antiTerms);
+    copy.antiByNamespace = new Map(this.antiByNamespace);
+    // `derived` is shared: both sides have the same nodes, and a node change replaces the map.
     return copy;
   }
 
@@ -274,7 +416,7 @@ export class PlacementState {
     for (const keys of this.antiGroups.values()) {
       for (const key of keys) {
         const p = this.placed.get(key);
-        if (p) yield p.pod;
+        if (p) yield entryPod(p);
       }
     }
   }
@@ -287,9 +429,36 @@ export class PlacementState {
     for (const [sig, keys] of this.antiGroups) yield { terms: this.antiTerms.get(sig)!, podKeys: keys };
   }
 
+  /**
+   * Like `antiAffinityGroups`, but only the groups with a term that can select a pod of
+   * `namespace` (the term lists it, defaults to it, or has a namespaceSelector). Unordered.
+   */
+  *antiAffinityGroupsFor(namespace: string): Iterable<{ terms: readonly CompiledTerm[]; podKeys: ReadonlySet<string> }> {
+    for (const bucket of [this.antiByNamespace.get(namespace), this.antiByNamespace.get(ANY_NAMESPACE)]) {
+      if (!bucket) continue;
+      for (const sig of bucket) {
+        const keys = this.antiGroups.get(sig);
+        if (keys) yield { terms: this.antiTerms.get(sig)!, podKeys: keys };
+      }
+    }
+  }
+
+  /**
+   * A value computed from the nodes' names, labels and taints only, cached until a node is
+   * added, replaced or removed. `key` must identify everything else the value depends on.
+   * Callers must not mutate the value.
+   */
+  nodeDerived<T>(key: string, compute: () => T): T {
+    if (this.derived.has(key)) return this.derived.get(key) as T;
+    const value = compute();
+    if (this.derived.size >= DERIVED_LIMIT) this.derived = new Map();
+    this.derived.set(key, value);
+    return value;
+  }
+
   /** Namespaces that have placed pods. Unordered. */
   namespacesWithPods(): Iterable<string> {
-    return this.nsIndex.keys();
+    return this.namespaceIndex().keys();
   }
 
   /**
@@ -297,12 +466,14 @@ export class PlacementState {
    * by the most selective Equals/In requirement. Callers still check the full selector. Unordered.
    */
   *candidatePods(scope: NamespaceScope, selector: Selector): Iterable<Pod> {
-    const namespaces = scope.all === true ? [...this.nsIndex.keys()] : [...scope.names];
+    const nsIndex = this.namespaceIndex();
+    const namespaces = scope.all === true ? [...nsIndex.keys()] : [...scope.names];
     const narrowing = selector.filter((r): r is Requirement => (r.operator === 'Equals' || r.operator === 'In') && r.values.length > 0);
     for (const ns of namespaces) {
       let best: Set<string>[] | undefined;
       let bestSize = Infinity;
       for (const r of narrowing) {
+        this.indexLabel(ns, r.key);
         const sets: Set<string>[] = [];
         let size = 0;
         for (const v of new Set(r.values)) {
@@ -317,30 +488,84 @@ export class PlacementState {
           bestSize = size;
         }
       }
-      const pools = best ?? [this.nsIndex.get(ns) ?? EMPTY];
+      const pools = best ?? [nsIndex.get(ns) ?? EMPTY];
       for (const pool of pools) {
         for (const key of pool) {
           const p = this.placed.get(key);
-          if (p) yield p.pod;
+          if (p) yield entryPod(p);
         }
       }
     }
   }
 
+  /** The costs of a placed pod (computed again, and kept, for pods summed directly while building). */
+  private placedCosts(e: Entry): PodCosts {
+    if (e instanceof Placed) return (e.costs ??= podCosts(e.pod));
+    let costs = this.costCache.get(e);
+    if (!costs) this.costCache.set(e, (costs = podCosts(e)));
+    return costs;
+  }
+
+  /** Indexes what few pods have: required anti-affinity and claims. */
+  private indexExtras(pod: Pod, key: string): void {
+    if (hasRequiredAntiAffinity(pod)) {
+      const terms = requiredAntiAffinityTerms(pod);
+      const sig = termsSignature(terms);
+      if (!this.antiTerms.has(sig)) {
+        this.antiTerms.set(sig, terms);
+        // One bucket per namespace at most once, so a group is never read twice for one pod.
+        if (terms.some((t) => t.namespaceSelector !== undefined)) this.setFor(this.antiByNamespace, ANY_NAMESPACE).add(sig);
+        else for (const t of terms) for (const n of t.namespaces) this.setFor(this.antiByNamespace, n).add(sig);
+      }
+      this.setFor(this.antiGroups, sig).add(key);
+    }
+    if (pod.spec.volumes) {
+      const ns = pod.metadata.namespace ?? 'default';
+      for (const claim of podClaimNames(pod)) this.setFor(this.claims, `${ns}/${claim}`).add(key);
+    }
+  }
+
+  /** The namespace index, built from the placed pods on first use. */
+  private namespaceIndex(): Map<string, Set<string>> {
+    if (this.nsIndex) return this.nsIndex;
+    const index = new Map<string, Set<string>>();
+    for (const [key, p] of this.placed) {
+      const ns = entryPod(p).metadata.namespace ?? 'default';
+      let set = index.get(ns);
+      if (!set) index.set(ns, (set = this.own(new Set<string>())));
+      set.add(key);
+    }
+    this.nsIndex = index;
+    return index;
+  }
+
+  /** Builds the label index of `labelKey` in `namespace` from its placed pods, once. */
+  private indexLabel(namespace: string, labelKey: string): void {
+    const id = namespace + SEP + labelKey;
+    if (this.indexedLabels.has(id)) return;
+    this.indexedLabels.add(id);
+    const pool = this.namespaceIndex().get(namespace);
+    if (!pool) return;
+    const byValue = new Map<string, Set<string>>();
+    for (const key of pool) {
+      const labels = entryPod(this.placed.get(key)!).metadata.labels;
+      if (!labels || !hasOwn(labels, labelKey)) continue;
+      const value = labels[labelKey]!;
+      let set = byValue.get(value);
+      if (!set) byValue.set(value, (set = new Set()));
+      set.add(key);
+    }
+    // Left untagged: the first change to one of these sets copies it (setFor), which is cheap.
+    for (const [value, set] of byValue) this.labelIndex.set(labelIndexKey(namespace, labelKey, value), set);
+  }
+
   private mutableNode(name: string): MutableNodeInfo {
     const info = this.nodes.get(name);
     if (!info) throw new Error(`Cannot change node "${name}": no such node`);
-    if (this.owns(info)) return info;
-    const copy: MutableNodeInfo = {
-      ...info,
-      labels: info.labels,
-      taints: info.taints,
-      requested: cloneResources(info.requested),
-      nonZeroRequested: cloneResources(info.nonZeroRequested),
-      pods: new Map(info.pods),
-    };
-    this.own(copy);
+    if (info.owner === this.token) return info;
+    const copy = info.copy(this.token);
     this.nodes.set(name, copy);
+    this.ordered = undefined;
     return copy;
   }
 
@@ -353,7 +578,7 @@ export class PlacementState {
     return obj;
   }
 
-  private ownPlaced(): Map<string, Placed> {
+  private ownPlaced(): Map<string, Entry> {
     if (!this.placedOwned) {
       this.placed = new Map(this.placed);
       this.placedOwned = true;
@@ -381,6 +606,8 @@ export class PlacementState {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Builds the placement view of a cluster: nodes, and the non-terminal pods bound to them. */
 export function buildPlacementState(input: PlacementInput): PlacementState {

@@ -83,22 +83,61 @@ export function filterNode(ctx: PodContext, node: NodeInfo, opts: FilterOptions 
     return [{ predicate: 'NodeAffinity', message: NODE_AFFINITY_MISMATCH, unresolvable: true }];
   }
   const alreadyHere = ctx.state.nodeOf(ctx.key) === node.name ? ctx.request : undefined;
-  // Straight-line rather than a list of closures: this runs once per node per pod.
-  let out: PredicateFailure[] = [];
-  const take = (failures: PredicateFailure[]): boolean => {
-    if (failures.length === 0) return false;
-    out = out.length === 0 ? failures : [...out, ...failures];
-    return !opts.all;
-  };
-  if (take(nodeUnschedulable(ctx.pod, node))) return out;
-  if (take(nodeName(ctx.pod, node))) return out;
-  if (take(taintToleration(ctx.pod, node))) return out;
-  if (take(nodeAffinity(ctx.nodeConstraints, node))) return out;
-  if (take(nodePorts(ctx.ports, node, ctx.key))) return out;
-  if (take(nodeResourcesFit(ctx.request, node, alreadyHere))) return out;
-  if (take(volumeBinding(ctx.volumes, node))) return out;
-  if (take(volumeZone(ctx.volumes, node))) return out;
-  if (take(topologySpread(ctx.spread, node))) return out;
-  take(interPodAffinity(ctx.affinity, node));
-  return out;
+  // Straight-line rather than a list of closures: this runs once per node per pod. Without
+  // `all`, the first failing predicate's list is the answer.
+  const all = opts.all === true;
+  let out: PredicateFailure[] | undefined;
+  let f = nodeUnschedulable(ctx.pod, node);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = nodeName(ctx.pod, node);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = taintToleration(ctx.pod, node);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = nodeAffinity(ctx.nodeConstraints, node);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = nodePorts(ctx.ports, node, ctx.key);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = nodeResourcesFit(ctx.request, node, alreadyHere);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = volumeBinding(ctx.volumes, node);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = volumeZone(ctx.volumes, node);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = topologySpread(ctx.spread, node);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = interPodAffinity(ctx.affinity, node);
+  if (f.length > 0) out = more(out, f);
+  return out ?? [];
+}
+
+/** `failures` appended to what failed so far (the first list itself when it is the first). */
+function more(out: PredicateFailure[] | undefined, failures: PredicateFailure[]): PredicateFailure[] {
+  return out === undefined || out.length === 0 ? failures : [...out, ...failures];
 }

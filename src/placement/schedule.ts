@@ -5,7 +5,7 @@
 import type { Pod } from '../model/k8s.js';
 import { compareStrings, type NodeInfo, type PlacementState } from './placement-state.js';
 import { filterNode, preparePod, type FilterOptions } from './pod-context.js';
-import { scoreNodes } from './score.js';
+import { bestNode } from './score.js';
 import type { PredicateFailure, ScheduleResult } from './types.js';
 
 /**
@@ -60,9 +60,11 @@ export function scheduleOne(state: PlacementState, pod: Pod): ScheduleResult {
   const explicit = new Map<string, PredicateFailure[]>();
   const feasible: NodeInfo[] = [];
   // A pinned pod (DaemonSet) is only evaluated on its nodes, as kube-scheduler's PreFilterResult.
-  const candidates = ctx.pinned ? [...ctx.pinned].filter((n) => state.nodeInfo(n)).sort(compareStrings) : state.nodeNames();
-  for (const name of candidates) {
-    const node = state.nodeInfo(name)!;
+  const candidates = ctx.pinned
+    ? [...ctx.pinned].filter((n) => state.nodeInfo(n)).sort(compareStrings).map((n) => state.nodeInfo(n)!)
+    : state.nodeInfos();
+  for (const node of candidates) {
+    const name = node.name;
     const f = filterNode(ctx, node);
     if (f.length === 0) {
       feasible.push(node);
@@ -72,7 +74,7 @@ export function scheduleOne(state: PlacementState, pod: Pod): ScheduleResult {
     explicit.set(name, f);
   }
   if (feasible.length === 0) return { failures, message: fitErrorMessage(total, explicit, []) };
-  const best = feasible.length === 1 ? feasible[0]!.name : scoreNodes(ctx, feasible)[0]!.node;
+  const best = feasible.length === 1 ? feasible[0]!.name : bestNode(ctx, feasible);
   return { node: best, failures, message: '' };
 }
 

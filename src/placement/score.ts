@@ -83,7 +83,7 @@ function spreadScores(ctx: PodContext, nodes: readonly NodeInfo[]): number[] {
     for (const c of counted) {
       const v = n.labels[c.topologyKey];
       if (v === undefined) continue;
-      score += (c.counts.get(v) ?? 0) * Math.log(c.counts.size + 2) + (c.maxSkew - 1);
+      score += (c.counts.get(v) ?? 0) * Math.log(c.domains + 2) + (c.maxSkew - 1);
     }
     return Math.round(score);
   });
@@ -105,7 +105,8 @@ function interPodScores(ctx: PodContext, nodes: readonly NodeInfo[]): number[] {
     ...(aff?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t): [V1WeightedPodAffinityTerm, 1 | -1] => [t, -1]),
   ];
   if (terms.length === 0) return nodes.map(() => 0);
-  const byPair = new Map<string, number>();
+  // Weight per topology key, then per domain value.
+  const byPair = new Map<string, Map<string, number>>();
   const state: PlacementState = ctx.state;
   for (const [weighted, sign] of terms) {
     const term = compileTerm(weighted.podAffinityTerm, ctx.pod);
@@ -115,13 +116,16 @@ function interPodScores(ctx: PodContext, nodes: readonly NodeInfo[]): number[] {
       if (key === ctx.key || !termMatches(term, other, namespaceLabels(state, other.metadata.namespace))) continue;
       const v = state.nodeInfo(state.nodeOf(key)!)!.labels[term.topologyKey];
       if (v === undefined) continue;
-      const pair = `${term.topologyKey}\u0000${v}`;
-      byPair.set(pair, (byPair.get(pair) ?? 0) + sign * weighted.weight);
+      let values = byPair.get(term.topologyKey);
+      if (!values) byPair.set(term.topologyKey, (values = new Map()));
+      values.set(v, (values.get(v) ?? 0) + sign * weighted.weight);
     }
   }
   const raw = nodes.map((n) => {
     let score = 0;
-    for (const [k, v] of Object.entries(n.labels)) score += byPair.get(`${k}\u0000${v}`) ?? 0;
+    for (const [k, values] of byPair) {
+      if (Object.prototype.hasOwnProperty.call(n.labels, k)) score += values.get(n.labels[k]!) ?? 0;
+    }
     return score;
   });
   const min = raw.reduce((a, b) => Math.min(a, b), Infinity);
@@ -131,6 +135,20 @@ function interPodScores(ctx: PodContext, nodes: readonly NodeInfo[]): number[] {
 
 /** Scores feasible nodes; returns node names with total scores, best first (ties by name). */
 export function scoreNodes(ctx: PodContext, nodes: readonly NodeInfo[]): { node: string; score: number }[] {
+  const scored = unsortedScores(ctx, nodes);
+  scored.sort((a, b) => b.score - a.score || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  return scored;
+}
+
+/** The first of `scoreNodes` (highest score, lowest name among equals) without sorting them all. */
+export function bestNode(ctx: PodContext, nodes: readonly NodeInfo[]): string {
+  const scored = unsortedScores(ctx, nodes);
+  let best = scored[0]!;
+  for (const s of scored) if (s.score > best.score || (s.score === best.score && s.node < best.node)) best = s;
+  return best.node;
+}
+
+function unsortedScores(ctx: PodContext, nodes: readonly NodeInfo[]): { node: string; score: number }[] {
   const preferred = (ctx.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p) => ({
     weight: p.weight,
     match: compileNodeSelectorTerm(p.preference),
@@ -141,13 +159,11 @@ export function scoreNodes(ctx: PodContext, nodes: readonly NodeInfo[]): { node:
   const maxAffinity = affinityRaw.reduce((a, b) => Math.max(a, b), 0);
   const spread = spreadScores(ctx, nodes);
   const interPod = interPodScores(ctx, nodes);
-  const scored = nodes.map((n, i) => {
+  return nodes.map((n, i) => {
     const taint = maxTaints === 0 ? MAX : MAX - Math.floor((taintCounts[i]! * MAX) / maxTaints);
     const affinity = maxAffinity === 0 ? 0 : Math.floor((affinityRaw[i]! * MAX) / maxAffinity);
     const score =
       leastAllocatedScore(ctx, n) + balancedScore(ctx.request, n) + 3 * taint + 2 * affinity + 2 * spread[i]! + 2 * interPod[i]!;
     return { node: n.name, score };
   });
-  scored.sort((a, b) => b.score - a.score || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
-  return scored;
 }

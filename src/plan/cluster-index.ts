@@ -24,7 +24,7 @@ export interface ClusterIndex {
   nodeNames: string[];
   /** Pods bound to each node (spec.nodeName), canonical order. */
   podsByNode: Map<string, Pod[]>;
-  /** Pods per namespace, canonical order (PDB arithmetic when a PDB has no status). */
+  /** Pods per namespace, canonical order (PDB arithmetic); built on first read. */
   podsByNamespace: Map<string, Pod[]>;
   /** Pods by the key of their controller (see controllerKey). */
   podsByController: Map<string, Pod[]>;
@@ -73,14 +73,22 @@ export function buildClusterIndex(snapshot: Snapshot): ClusterIndex {
 
   const podsByNode = new Map<string, Pod[]>();
   const podsByController = new Map<string, Pod[]>();
-  const podsByNamespace = new Map<string, Pod[]>();
-  for (const pod of canonical(snapshot.pods)) {
+  const pods = canonical(snapshot.pods);
+  for (const pod of pods) {
     const nodeName = pod.spec?.nodeName;
     if (nodeName) push(podsByNode, nodeName, pod);
-    push(podsByNamespace, pod.metadata.namespace ?? '', pod);
     const ctl = controllerOf(pod);
     if (ctl) push(podsByController, controllerKey(ctl, pod.metadata.namespace), pod);
   }
+  // Read only for PodDisruptionBudget arithmetic: built on first use, so plans without budgets never pay for it.
+  let podsByNamespace: Map<string, Pod[]> | undefined;
+  const namespacePods = (): Map<string, Pod[]> => {
+    if (!podsByNamespace) {
+      podsByNamespace = new Map();
+      for (const pod of pods) push(podsByNamespace, pod.metadata.namespace ?? '', pod);
+    }
+    return podsByNamespace;
+  };
 
   const owners = new Map<string, KubeObject>();
   const ownerLists: KubeObject[][] = [
@@ -121,5 +129,20 @@ export function buildClusterIndex(snapshot: Snapshot): ClusterIndex {
   const pvs = new Map<string, PersistentVolume>();
   for (const pv of canonical(snapshot.pvs)) if (!pvs.has(pv.metadata.name)) pvs.set(pv.metadata.name, pv);
 
-  return { snapshot, nodes, nodeNames, podsByNode, podsByNamespace, podsByController, owners, replicaSetsByController, pdbsByNamespace, hpasByTarget, pvcs, pvs };
+  return {
+    snapshot,
+    nodes,
+    nodeNames,
+    podsByNode,
+    get podsByNamespace() {
+      return namespacePods();
+    },
+    podsByController,
+    owners,
+    replicaSetsByController,
+    pdbsByNamespace,
+    hpasByTarget,
+    pvcs,
+    pvs,
+  };
 }

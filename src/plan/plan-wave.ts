@@ -71,8 +71,7 @@ function finding(f: WorkloadFinding, wave: number, extra: { node?: string; objec
 /** Free allocatable on nodes any pod may use: schedulable and without NoSchedule/NoExecute taints. */
 function freeResources(sim: SimState): ResourceAmounts {
   const free: ResourceAmounts = { cpuMilli: 0, memory: 0, pods: 0 };
-  for (const name of sim.placement.nodeNames()) {
-    const info = sim.placement.nodeInfo(name)!;
+  for (const info of sim.placement.nodeInfos()) {
     if (info.unschedulable || info.taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) continue;
     free.cpuMilli += Math.max(0, info.allocatable.cpuMilli - info.requested.cpuMilli);
     free.memory += Math.max(0, info.allocatable.memory - info.requested.memory);

@@ -10,7 +10,7 @@ import type { Pod } from '../model/k8s.js';
 import type { NodeInfo, PlacementState } from '../placement/placement-state.js';
 import { filterNode, preparePod } from '../placement/pod-context.js';
 import { scheduleOne } from '../placement/schedule.js';
-import { scoreNodes } from '../placement/score.js';
+import { bestNode } from '../placement/score.js';
 import type { ScheduleResult } from '../placement/types.js';
 
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -30,8 +30,8 @@ export class SampledScheduler {
 
   /** Like scheduleOne; when a node is found, `failures` lists only the nodes examined. */
   schedule(state: PlacementState, pod: Pod): ScheduleResult {
-    const names = state.nodeNames();
-    const n = names.length;
+    const infos = state.nodeInfos();
+    const n = infos.length;
     if (n < MIN_FEASIBLE_NODES_TO_FIND) {
       this.nodesExamined += n;
       return scheduleOne(state, pod);
@@ -44,7 +44,7 @@ export class SampledScheduler {
     const failures: ScheduleResult['failures'] = {};
     let processed = 0;
     while (processed < n && feasible.length < want) {
-      const info = state.nodeInfo(names[(start + processed) % n]!)!;
+      const info = infos[(start + processed) % n]!;
       processed++;
       const f = filterNode(ctx, info);
       if (f.length === 0) feasible.push(info);
@@ -54,7 +54,7 @@ export class SampledScheduler {
     this.nodesExamined += processed;
     // No node fits: every node was examined; let scheduleOne word the message exactly.
     if (feasible.length === 0) return scheduleOne(state, pod);
-    const best = feasible.length === 1 ? feasible[0]!.name : scoreNodes(ctx, feasible)[0]!.node;
+    const best = feasible.length === 1 ? feasible[0]!.name : bestNode(ctx, feasible);
     return { node: best, failures, message: '' };
   }
 }

@@ -1,8 +1,8 @@
 /**
- * The pull-request rendering of a plan: verdict and counts first, risks (errors, then
- * warnings) highlighted next, then one table per wave, the digest in a code span for
- * `sdrain apply --expect-digest` pinning, and info findings folded away. Pure; all free text
- * is escaped so a message cannot break the Markdown.
+ * The pull-request rendering of a plan: verdict and counts first, the digest and the exact
+ * `sdrain apply --expect-digest` line for pinning the approval, risks (errors, then warnings)
+ * highlighted next, an overview of the waves, then one table per wave, and info findings folded
+ * away. Pure and deterministic; all free text is escaped so a message cannot break the Markdown.
  */
 import type { Finding, Plan, Wave } from '../model/plan.js';
 import {
@@ -40,7 +40,13 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push(`- Cluster: ${cluster || 'from a snapshot file'}`);
   out.push(`- Nodes, in order: ${plan.waves.map((w) => w.nodes.map(code).join(' + ')).join(' → ') || 'none'}`);
   out.push(`- Digest: ${code(plan.digest)}`);
-  out.push(`- Apply exactly this plan: ${code(`sdrain apply plan.json --expect-digest ${plan.digest}`)}`, '');
+  const applyLine = code(`sdrain apply plan.json --expect-digest ${plan.digest}`);
+  out.push(
+    s.applicable
+      ? `- Approve by pinning the digest; apply refuses any other plan: ${applyLine}`
+      : `- Apply refuses this plan while it is blocked: resolve the errors, plan again and review the new digest (${applyLine} would exit 3)`,
+    '',
+  );
 
   const errors = findingsOf(plan, 'error');
   const warnings = findingsOf(plan, 'warning');
@@ -58,6 +64,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     }
   }
 
+  if (plan.waves.length > 1) out.push(...renderWaveOverview(plan.waves), '');
   for (const wave of plan.waves) out.push(...renderWave(wave), '');
 
   const infos = findingsOf(plan, 'info');
@@ -75,6 +82,19 @@ function findingItem(f: Finding): string {
   let line = `- ${label} ${code(f.code)}${where ? ` (${escapeMarkdown(where)})` : ''}: ${escapeMarkdown(f.message)}`;
   if (f.hint) line += `<br>→ ${escapeMarkdown(f.hint)}`;
   return line;
+}
+
+/** One row per wave: the shape of the whole maintenance before the details. */
+function renderWaveOverview(waves: readonly Wave[]): string[] {
+  const out = ['### Waves', '', '| Wave | Nodes | Workloads | Pods moved | Below full replicas | Surge |', '|---|---|---|---|---|---|'];
+  for (const w of waves) {
+    const pods = w.actions.reduce((n, a) => n + a.pods.length, 0);
+    const dips = w.actions.filter((a) => a.expectedMinReady < a.replicas).length;
+    out.push(
+      `| ${w.index} | ${w.nodes.map(code).join(', ')} | ${w.actions.length} | ${pods} | ${dips === 0 ? 'none' : `**${dips}**`} | ${surgeFits(w.surge, w.free) ? 'fits' : '**does not fit**'} |`,
+    );
+  }
+  return out;
 }
 
 function renderWave(wave: Wave): string[] {

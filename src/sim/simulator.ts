@@ -13,6 +13,7 @@ import { generateTls } from './tls.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { loadObjects, prepareObjects } from './load-objects.js';
 import type { FaultConfig } from './faults/fault-config.js';
+import { serviceAccountIdentity, TokenRegistry, type Identity } from './server/authz.js';
 
 export interface SimulatorOptions {
   /** Objects to start with (as `kubectl get -o json` items). */
@@ -33,6 +34,23 @@ export interface SimulatorOptions {
   bookmarkIntervalMs?: number;
   /** Seeded fault injection (src/sim/faults/fault-config.ts); none when absent. */
   faults?: FaultConfig;
+  /**
+   * Enforce RBAC (ClusterRoles, Roles and their bindings stored in the simulator) on every
+   * token except the admin's. Default false: every valid token may do anything.
+   */
+  rbac?: boolean;
+}
+
+/** Whom a minted token stands for: a ServiceAccount (`namespace/name`) or a user. */
+export type SimSubject = { serviceAccount: string } | { user: string; groups?: string[] };
+
+/** A restricted identity's credentials. */
+export interface SimCredentials {
+  /** The user name RBAC sees, e.g. `system:serviceaccount:ops:sdrain`. */
+  user: string;
+  token: string;
+  /** YAML text of a kubeconfig using the token. */
+  kubeconfig: string;
 }
 
 export interface Simulator {
@@ -47,6 +65,8 @@ export interface Simulator {
   requestCount(): RequestCount;
   /** Faults injected so far, by kind. */
   faultCounts(): Record<string, number>;
+  /** Mints a token for a ServiceAccount or user (restricted by RBAC when `rbac` is on). */
+  credentials(subject: SimSubject): SimCredentials;
   /** Stops controllers and the server, closing every connection and watch stream. */
   stop(): Promise<void>;
 }
@@ -59,7 +79,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   for (const o of loaded.objects) store.load(o);
   const tls = await generateTls(new Date());
   const token = randomBytes(24).toString('hex');
-  const server = await startApiServer({ store, token, key: tls.keyPem, cert: tls.certPem, port: opts.port, bookmarkIntervalMs: opts.bookmarkIntervalMs, faults: opts.faults });
+  const tokens = new TokenRegistry(token);
+  const server = await startApiServer({
+    store, token, tokens, rbac: opts.rbac === true, key: tls.keyPem, cert: tls.certPem, port: opts.port, bookmarkIntervalMs: opts.bookmarkIntervalMs, faults: opts.faults,
+  });
   // Loaded lazily so a passive simulator (controllers: false) does not depend on them at all.
   const controllers =
     opts.controllers === false ? { stop() {} } : (await import('./controllers/index.js')).startControllers(store, { podStartupMs: opts.podStartupMs ?? 1000 });
@@ -73,6 +96,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     warnings: loaded.warnings,
     requestCount: () => server.requestCount(),
     faultCounts: () => server.faultCounts(),
+    credentials(subject) {
+      let identity: Identity;
+      if ('serviceAccount' in subject) {
+        const [ns, name, ...rest] = subject.serviceAccount.split('/');
+        if (!ns || !name || rest.length > 0) throw new Error(`serviceAccount must be "namespace/name", not "${subject.serviceAccount}"`);
+        identity = serviceAccountIdentity(ns, name);
+      } else identity = { user: subject.user, groups: subject.groups ?? [] };
+      const t = tokens.mint(identity);
+      return { user: identity.user, token: t, kubeconfig: buildKubeconfig({ url: server.url, caPem: tls.caPem, token: t }) };
+    },
     stop() {
       stopped ??= (async () => {
         controllers.stop();

@@ -66,6 +66,10 @@ function byIdentity(a: KubeObject, b: KubeObject): number {
  * shuffled collections.
  */
 function sortByIdentity(list: KubeObject[]): void {
+  // Snapshot files store objects in this order already: checking is much cheaper than sorting.
+  let sorted = true;
+  for (let i = 1; i < list.length && sorted; i++) sorted = byIdentity(list[i - 1]!, list[i]!) <= 0;
+  if (sorted) return;
   const keyed = list.map((o) => ({ k: `${o.metadata.namespace ?? ''}\0${o.metadata.name}\0${o.metadata.uid ?? ''}`, o }));
   keyed.sort((a, b) => cmp(a.k, b.k));
   for (let i = 0; i < keyed.length; i++) list[i] = keyed[i]!.o;
@@ -108,6 +112,8 @@ class Checker {
   readonly errors: Diagnostic[] = [];
   /** Clusters repeat a handful of quantity strings across thousands of pods. */
   private readonly quantityVerdict = new Map<unknown, 'ok' | 'invalid' | 'negative'>();
+  /** Whether a string is a valid label key (selectors repeat a few keys many times). */
+  private readonly keyVerdict = new Map<string, boolean>();
   readonly warnings: Diagnostic[] = [];
   constructor(private readonly file: string) {}
 
@@ -120,10 +126,12 @@ class Checker {
     this.warnings.push({ file: this.file, object: describe(o), message });
   }
 
-  quantities(o: KubeObject, where: string, values: unknown): void {
+  /** `where` may be a function, so the common case (no problem) builds no text. */
+  quantities(o: KubeObject, whereText: string | (() => string), values: unknown): void {
     if (values === undefined || values === null) return;
+    const where = () => (typeof whereText === 'string' ? whereText : whereText());
     if (typeof values !== 'object' || Array.isArray(values)) {
-      this.error(o, `${where} is not a map of resource quantities`);
+      this.error(o, `${where()} is not a map of resource quantities`);
       return;
     }
     for (const res in values as Record<string, unknown>) {
@@ -133,8 +141,8 @@ class Checker {
         verdict = !isQuantity(q) ? 'invalid' : (typeof q === 'string' ? q.trim().startsWith('-') : (q as number) < 0) ? 'negative' : 'ok';
         this.quantityVerdict.set(q, verdict);
       }
-      if (verdict === 'invalid') this.error(o, `${where} ${res} ${JSON.stringify(q)} is not a valid quantity (expected a number with an optional suffix such as 250m, 1Gi)`);
-      else if (verdict === 'negative') this.error(o, `${where} ${res} ${JSON.stringify(q)} is negative`);
+      if (verdict === 'invalid') this.error(o, `${where()} ${res} ${JSON.stringify(q)} is not a valid quantity (expected a number with an optional suffix such as 250m, 1Gi)`);
+      else if (verdict === 'negative') this.error(o, `${where()} ${res} ${JSON.stringify(q)} is negative`);
     }
   }
 
@@ -168,12 +176,17 @@ class Checker {
     const bad = (why: string) => this.error(o, `${where} is malformed: ${why}`);
     const key = (k: unknown): boolean => {
       if (typeof k !== 'string' || k === '') return false;
-      try {
-        const r = parseSelector(k);
-        return r.length === 1 && r[0]!.operator === 'Exists' && r[0]!.key === k;
-      } catch {
-        return false;
+      let ok = this.keyVerdict.get(k);
+      if (ok === undefined) {
+        try {
+          const r = parseSelector(k);
+          ok = r.length === 1 && r[0]!.operator === 'Exists' && r[0]!.key === k;
+        } catch {
+          ok = false;
+        }
+        this.keyVerdict.set(k, ok);
       }
+      return ok;
     };
     const value = (v: unknown): boolean => typeof v === 'string' && v.length <= 63 && LABEL_VALUE_RE.test(v);
     const ml = sel.matchLabels;
@@ -215,16 +228,15 @@ type PodSpecLike = { containers?: unknown; initContainers?: unknown; overhead?: 
 
 function checkPodSpec(c: Checker, o: KubeObject, where: string, spec: PodSpecLike): void {
   if (!spec) return;
-  c.quantities(o, `${where}.overhead`, spec.overhead);
+  if (spec.overhead !== undefined) c.quantities(o, `${where}.overhead`, spec.overhead);
   for (const list of ['initContainers', 'containers'] as const) {
     const containers = spec[list];
     if (!Array.isArray(containers)) continue;
     for (const ct of containers as { name?: string; resources?: { requests?: unknown; limits?: unknown } }[]) {
       const res = ct?.resources;
       if (!res) continue;
-      const label = `container "${ct.name ?? '?'}"`;
-      c.quantities(o, `${label} requests`, res.requests);
-      c.quantities(o, `${label} limits`, res.limits);
+      c.quantities(o, () => `container "${ct.name ?? '?'}" requests`, res.requests);
+      c.quantities(o, () => `container "${ct.name ?? '?'}" limits`, res.limits);
     }
   }
 }

@@ -151,19 +151,18 @@ function check(obj: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Reads every object in `text`. Objects that cannot be used are reported in `errors` and left
- * out; kinds sdrain does not model are kept (the simulator serves some of them) with a warning.
- */
-export function readObjects(text: string, file: string): ReadObjectsResult {
-  const errors: Diagnostic[] = [];
-  const warnings: Diagnostic[] = [];
-  const { docs, error } = parseText(text, file);
-  if (error) return { objects: [], errors: [error], warnings };
+interface Bad {
+  path: number[];
+  diag: Diagnostic;
+  isError: boolean;
+}
+
+/** Checks and upgrades the objects in parsed documents; problems come with their path (for finding the YAML line). */
+function collect(docs: unknown[], file: string): { objects: KubeObject[]; bad: Bad[] } {
   const located: Located[] = [];
   docs.forEach((d, i) => flatten(d, [i], located));
   const objects: KubeObject[] = [];
-  const bad: { path: number[]; diag: Diagnostic; isError: boolean }[] = [];
+  const bad: Bad[] = [];
   for (const { value, path } of located) {
     const why = check(value);
     if (why) {
@@ -185,10 +184,35 @@ export function readObjects(text: string, file: string): ReadObjectsResult {
     }
     objects.push(obj);
   }
+  return { objects, bad };
+}
+
+/**
+ * Reads every object in `text`. Objects that cannot be used are reported in `errors` and left
+ * out; kinds sdrain does not model are kept (the simulator serves some of them) with a warning.
+ */
+export function readObjects(text: string, file: string): ReadObjectsResult {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const { docs, error } = parseText(text, file);
+  if (error) return { objects: [], errors: [error], warnings };
+  const { objects, bad } = collect(docs, file);
   if (bad.length > 0 && !text.trimStart().startsWith('{') && !text.trimStart().startsWith('[')) {
     const lines = lineOf(text, bad.map((b) => b.path));
     for (const b of bad) b.diag.line = lines.get(b.path.join('.'));
   }
+  for (const b of bad) (b.isError ? errors : warnings).push(b.diag);
+  return { objects, errors, warnings };
+}
+
+/**
+ * The same as readObjects for documents already parsed from JSON (the streaming reader's):
+ * `docs[0]` is the whole document. Problems name the object or its place in the list.
+ */
+export function readParsedDocuments(docs: unknown[], file: string): ReadObjectsResult {
+  const { objects, bad } = collect(docs, file);
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
   for (const b of bad) (b.isError ? errors : warnings).push(b.diag);
   return { objects, errors, warnings };
 }

@@ -17,11 +17,13 @@
  *   are replaced by ENV_VALUE_REDACTED) — the planner needs none of them.
  * - Only apiVersion sdrain.io/v1alpha1 is read; other versions are refused, never guessed at.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { InputError, type Diagnostic } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
 import { SNAPSHOT_KINDS, type ClusterIdentity, type Snapshot } from '../model/snapshot.js';
-import { readObjects } from './read-objects.js';
+import { readObjects, readParsedDocuments } from './read-objects.js';
 import { buildSnapshot } from './build-snapshot.js';
+import { JsonItemSplitter, JsonItemsError } from './json-items.js';
 
 export const SNAPSHOT_FILE_API_VERSION = 'sdrain.io/v1alpha1';
 export const SNAPSHOT_FILE_KIND = 'Snapshot';
@@ -95,9 +97,37 @@ function slimJson(o: KubeObject): string {
   return writeJson(slimTop(o), true, '');
 }
 
+/**
+ * slimJson's value without the text: a deep copy with keys in code-unit order, without
+ * managedFields and with literal env values replaced. For JSON data (what the API returns) it
+ * equals JSON.parse(writeJson(v, true, key)), at a fraction of the cost.
+ */
+function slimCopy(v: unknown, key: string): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      let item: unknown = v[i];
+      if (key === 'env' && item !== null && typeof item === 'object' && typeof (item as { value?: unknown }).value === 'string') {
+        item = { ...(item as object), value: ENV_VALUE_REDACTED };
+      }
+      out[i] = item === undefined ? null : slimCopy(item, '');
+    }
+    return out;
+  }
+  const obj = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj).sort()) {
+    const x = obj[k];
+    if (x === undefined || k === 'managedFields') continue;
+    out[k] = slimCopy(x, k);
+  }
+  return out;
+}
+
 /** The object as stored in a snapshot file: no managedFields, images, payloads or env values. */
 export function slimObject(o: KubeObject): KubeObject {
-  return JSON.parse(slimJson(o)) as KubeObject;
+  return slimCopy(slimTop(o), '') as KubeObject;
 }
 
 /** All of a snapshot's objects in snapshot order. */
@@ -106,14 +136,36 @@ function snapshotItems(snapshot: Snapshot): KubeObject[] {
   return ([] as KubeObject[]).concat(...lists, snapshot.other);
 }
 
-/** The snapshot file's text (canonical, slim, ending in a newline). */
-export function serializeSnapshot(snapshot: Snapshot): string {
+/** Roughly how much text snapshotTextChunks puts in one chunk. */
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * The snapshot file's text (canonical, slim, ending in a newline) in chunks of about 1 MiB, for
+ * writing files larger than the longest string V8 can hold (~512 MiB). Joined, the chunks are
+ * exactly serializeSnapshot's text.
+ */
+export function* snapshotTextChunks(snapshot: Snapshot): Generator<string> {
   const cluster: ClusterIdentity = {};
   if (snapshot.cluster.server !== undefined) cluster.server = snapshot.cluster.server;
   if (snapshot.cluster.uid !== undefined) cluster.uid = snapshot.cluster.uid;
-  const head = `{"apiVersion":${JSON.stringify(SNAPSHOT_FILE_API_VERSION)},"kind":${JSON.stringify(SNAPSHOT_FILE_KIND)},"cluster":${canonicalJson(cluster)},"items":[`;
-  const lines = snapshotItems(snapshot).map(slimJson);
-  return `${head}\n${lines.join(',\n')}${lines.length ? '\n' : ''}]}\n`;
+  let chunk = `{"apiVersion":${JSON.stringify(SNAPSHOT_FILE_API_VERSION)},"kind":${JSON.stringify(SNAPSHOT_FILE_KIND)},"cluster":${canonicalJson(cluster)},"items":[\n`;
+  const items = snapshotItems(snapshot);
+  const last = items.length - 1;
+  for (let i = 0; i <= last; i++) {
+    chunk += slimJson(items[i]!) + (i < last ? ',\n' : '\n');
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}]}\n`;
+}
+
+/** The snapshot file's text (canonical, slim, ending in a newline). Limited to ~512 MiB: use snapshotTextChunks for more. */
+export function serializeSnapshot(snapshot: Snapshot): string {
+  let text = '';
+  for (const chunk of snapshotTextChunks(snapshot)) text += chunk;
+  return text;
 }
 
 const OWN_FORMAT_RE = /^\s*\{\s*"apiVersion"\s*:\s*"sdrain\.io\//;
@@ -124,39 +176,82 @@ interface OwnFormat {
   errors: Diagnostic[];
 }
 
+/**
+ * Reads an sdrain snapshot file pushed in chunks: one object per line, each parsed on its own,
+ * so neither the whole text nor one huge parse is ever needed.
+ */
+class OwnFormatReader {
+  private readonly objects: KubeObject[] = [];
+  private readonly itemErrors: Diagnostic[] = [];
+  private readonly splitter = new JsonItemSplitter((item, i) => this.item(item, i));
+  private failed: Diagnostic | undefined;
+
+  constructor(private readonly file: string) {}
+
+  private item(item: unknown, i: number): void {
+    const o = item as Partial<KubeObject> | null;
+    const ok = o !== null && typeof o === 'object' && typeof o.kind === 'string' && typeof o.apiVersion === 'string' && typeof o.metadata?.name === 'string' && o.metadata.name !== '';
+    if (ok) this.objects.push(o as KubeObject);
+    else this.itemErrors.push({ file: this.file, field: `items[${i}]`, message: 'is not an object with apiVersion, kind and metadata.name' });
+  }
+
+  /** False once the file turned out malformed (the rest need not be read). */
+  push(chunk: Uint8Array): boolean {
+    if (this.failed) return false;
+    try {
+      this.splitter.push(chunk);
+      return true;
+    } catch (e) {
+      this.failed = syntaxDiagnostic(e, this.file, 'Cannot parse the snapshot file');
+      return false;
+    }
+  }
+
+  finish(): OwnFormat {
+    const file = this.file;
+    let doc: { apiVersion?: unknown; kind?: unknown; cluster?: unknown; items?: unknown };
+    try {
+      if (this.failed) throw this.failed;
+      doc = this.splitter.end().envelope as typeof doc;
+    } catch (e) {
+      return { objects: [], cluster: {}, errors: [this.failed ?? syntaxDiagnostic(e, file, 'Cannot parse the snapshot file')] };
+    }
+    if (doc === null || typeof doc !== 'object' || doc.kind !== SNAPSHOT_FILE_KIND) {
+      const kind = doc?.kind;
+      const what = kind === 'Maintenance' ? 'a maintenance spec' : `a "${String(kind)}"`;
+      return { objects: [], cluster: {}, errors: [{ file, message: `Cannot read the cluster from this file: it is ${what}, not a cluster snapshot or object dump` }] };
+    }
+    if (doc.apiVersion !== SNAPSHOT_FILE_API_VERSION) {
+      return { objects: [], cluster: {}, errors: [{ file, field: 'apiVersion', message: `Cannot read snapshot format "${String(doc.apiVersion)}": this sdrain reads "${SNAPSHOT_FILE_API_VERSION}" only` }] };
+    }
+    const errors: Diagnostic[] = [];
+    const cluster: ClusterIdentity = {};
+    const c = doc.cluster as Record<string, unknown> | undefined;
+    if (c !== undefined && (c === null || typeof c !== 'object' || Array.isArray(c))) errors.push({ file, field: 'cluster', message: 'must be a map with "server" and "uid"' });
+    else {
+      if (typeof c?.server === 'string') cluster.server = c.server;
+      if (typeof c?.uid === 'string') cluster.uid = c.uid;
+    }
+    if (!Array.isArray(doc.items)) return { objects: [], cluster, errors: [...errors, { file, field: 'items', message: 'must be a list of objects' }] };
+    // Items left in the envelope (not split off, e.g. an escaped "items" key) are read here.
+    doc.items.forEach((item: unknown, i) => this.item(item, i));
+    return { objects: this.objects, cluster, errors: [...errors, ...this.itemErrors] };
+  }
+}
+
+/** A JsonItemsError (or anything thrown while splitting) as a diagnostic with its line. */
+function syntaxDiagnostic(e: unknown, file: string, prefix: string): Diagnostic {
+  if (e instanceof JsonItemsError) return { file, line: e.line, message: `${prefix}: ${e.message}` };
+  if (e && typeof e === 'object' && 'message' in e && 'file' in e) return e as Diagnostic;
+  return { file, message: `${prefix}: ${(e as Error).message}` };
+}
+
 /** Reads an sdrain snapshot file; undefined when `text` is not one. */
 function readOwnFormat(text: string, file: string): OwnFormat | undefined {
   if (!OWN_FORMAT_RE.test(text.slice(0, 200))) return undefined;
-  let doc: { apiVersion?: unknown; kind?: unknown; cluster?: unknown; items?: unknown };
-  try {
-    doc = JSON.parse(text) as typeof doc;
-  } catch (e) {
-    return { objects: [], cluster: {}, errors: [{ file, message: `Cannot parse the snapshot file: ${(e as Error).message}` }] };
-  }
-  if (doc.kind !== SNAPSHOT_FILE_KIND) {
-    const what = doc.kind === 'Maintenance' ? 'a maintenance spec' : `a "${String(doc.kind)}"`;
-    return { objects: [], cluster: {}, errors: [{ file, message: `Cannot read the cluster from this file: it is ${what}, not a cluster snapshot or object dump` }] };
-  }
-  if (doc.apiVersion !== SNAPSHOT_FILE_API_VERSION) {
-    return { objects: [], cluster: {}, errors: [{ file, field: 'apiVersion', message: `Cannot read snapshot format "${String(doc.apiVersion)}": this sdrain reads "${SNAPSHOT_FILE_API_VERSION}" only` }] };
-  }
-  const errors: Diagnostic[] = [];
-  const cluster: ClusterIdentity = {};
-  const c = doc.cluster as Record<string, unknown> | undefined;
-  if (c !== undefined && (c === null || typeof c !== 'object' || Array.isArray(c))) errors.push({ file, field: 'cluster', message: 'must be a map with "server" and "uid"' });
-  else {
-    if (typeof c?.server === 'string') cluster.server = c.server;
-    if (typeof c?.uid === 'string') cluster.uid = c.uid;
-  }
-  if (!Array.isArray(doc.items)) return { objects: [], cluster, errors: [...errors, { file, field: 'items', message: 'must be a list of objects' }] };
-  const objects: KubeObject[] = [];
-  doc.items.forEach((item: unknown, i) => {
-    const o = item as Partial<KubeObject> | null;
-    const ok = o !== null && typeof o === 'object' && typeof o.kind === 'string' && typeof o.apiVersion === 'string' && typeof o.metadata?.name === 'string' && o.metadata.name !== '';
-    if (ok) objects.push(o as KubeObject);
-    else errors.push({ file, field: `items[${i}]`, message: 'is not an object with apiVersion, kind and metadata.name' });
-  });
-  return { objects, cluster, errors };
+  const reader = new OwnFormatReader(file);
+  reader.push(Buffer.from(text, 'utf8'));
+  return reader.finish();
 }
 
 /** True when `text` looks like an sdrain snapshot file (cheap: looks at the start only). */
@@ -184,9 +279,14 @@ export function loadSnapshotText(text: string, file: string): { snapshot: Snapsh
     objects = r.objects;
     errors.push(...r.errors);
     warnings.push(...r.warnings);
-    const spec = objects.find((o) => o.kind === 'Maintenance' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('sdrain.io/'));
-    if (spec) errors.push({ file, object: `Maintenance "${spec.metadata.name}"`, message: 'Cannot read the cluster from this file: it holds a maintenance spec, not cluster objects (pass it with -f instead)' });
+    const spec = maintenanceSpecError(objects, file);
+    if (spec) errors.push(spec);
   }
+  return finishLoad(objects, cluster, errors, warnings, file);
+}
+
+/** Builds the snapshot; throws InputError listing every problem. */
+function finishLoad(objects: KubeObject[], cluster: ClusterIdentity, errors: Diagnostic[], warnings: Diagnostic[], file: string): { snapshot: Snapshot; warnings: Diagnostic[] } {
   const built = buildSnapshot(objects, cluster, file);
   errors.push(...built.errors);
   warnings.push(...built.warnings);
@@ -195,4 +295,112 @@ export function loadSnapshotText(text: string, file: string): { snapshot: Snapsh
     throw new InputError('INPUT_INVALID', `Cannot load the cluster snapshot "${file}": ${n} problem${n === 1 ? '' : 's'} found`, errors, 'Fix the objects listed above, or leave them out of the file.');
   }
   return { snapshot: built.snapshot, warnings };
+}
+
+function maintenanceSpecError(objects: KubeObject[], file: string): Diagnostic | undefined {
+  const spec = objects.find((o) => o.kind === 'Maintenance' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('sdrain.io/'));
+  if (spec) return { file, object: `Maintenance "${spec.metadata.name}"`, message: 'Cannot read the cluster from this file: it holds a maintenance spec, not cluster objects (pass it with -f instead)' };
+  return undefined;
+}
+
+/** Bytes of UTF-8 that always fit in one JS string (a string holds at most this many UTF-16 units). */
+export const MAX_WHOLE_TEXT_BYTES = bufferConstants.MAX_STRING_LENGTH;
+
+export interface LoadStreamOptions {
+  /**
+   * Opens the file again from the start. A JSON dump the streaming reader cannot parse is then
+   * read whole (when it fits in a string) by the same reader as loadSnapshotText, which also
+   * accepts YAML flow style and reports YAML line and column.
+   */
+  reopen?: () => AsyncIterable<Uint8Array>;
+}
+
+/** Reads all chunks into one string; undefined when they exceed `limit` bytes. */
+async function readWhole(chunks: AsyncIterator<Uint8Array>, first: Uint8Array[], limit: number): Promise<string | undefined> {
+  const parts = [...first];
+  let size = parts.reduce((n, p) => n + p.length, 0);
+  for (;;) {
+    if (size > limit) return undefined;
+    const r = await chunks.next();
+    if (r.done) break;
+    parts.push(r.value);
+    size += r.value.length;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/**
+ * loadSnapshotText for a file of any size, read as a stream of chunks:
+ * - an sdrain snapshot file is read object by object (one per line);
+ * - a JSON object dump (`kubectl get -o json`: a List, a list of objects or one object) is
+ *   read element by element of its `items`, never as one string;
+ * - YAML (one or many documents) is read whole, so it is refused with a clear message when it
+ *   is larger than the longest string V8 can hold (~512 MiB).
+ * Results and errors are the same as loadSnapshotText's for the same bytes (syntax errors in
+ * a JSON dump name the line; see LoadStreamOptions.reopen).
+ */
+export async function loadSnapshotStream(source: AsyncIterable<Uint8Array>, file: string, opts: LoadStreamOptions = {}): Promise<{ snapshot: Snapshot; warnings: Diagnostic[] }> {
+  const it = source[Symbol.asyncIterator]();
+  // Enough of the start to tell the format apart.
+  const first: Uint8Array[] = [];
+  let got = 0;
+  let done = false;
+  while (got < 512) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    first.push(r.value);
+    got += r.value.length;
+  }
+  const head = Buffer.concat(first).toString('utf8', 0, Math.min(got, 512)).replace(/^\uFEFF/, '');
+  const rest = async function* (): AsyncGenerator<Uint8Array> {
+    yield* first;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  };
+  if (OWN_FORMAT_RE.test(head)) {
+    const reader = new OwnFormatReader(file);
+    for await (const chunk of rest()) if (!reader.push(chunk)) break;
+    const own = reader.finish();
+    return finishLoad(own.objects, own.cluster, own.errors, [], file);
+  }
+  const trimmed = head.trimStart();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+    const text = done ? Buffer.concat(first).toString('utf8') : await readWhole(it, first, MAX_WHOLE_TEXT_BYTES);
+    if (text === undefined) {
+      throw new InputError('INPUT_INVALID', `Cannot load the cluster snapshot "${file}": it is a YAML file larger than ${Math.floor(MAX_WHOLE_TEXT_BYTES / 2 ** 20)} MiB, which sdrain reads whole and cannot hold as one string`, [{ file, message: 'YAML files are read whole; this one is too large' }], 'Dump the cluster as JSON instead (kubectl get ... -o json is read as a stream), or save it with `sdrain snapshot --out FILE`.');
+    }
+    return loadSnapshotText(text, file);
+  }
+  const raw: unknown[] = [];
+  const splitter = new JsonItemSplitter((item) => raw.push(item));
+  let doc: unknown;
+  try {
+    for await (const chunk of rest()) splitter.push(chunk);
+    const r = splitter.end();
+    doc = r.envelope;
+    if (r.topLevelArray) doc = raw;
+    else if (doc !== null && typeof doc === 'object' && Array.isArray((doc as { items?: unknown }).items) && r.items > 0) (doc as { items: unknown[] }).items = raw;
+  } catch (e) {
+    raw.length = 0;
+    if (opts.reopen) {
+      const again = opts.reopen()[Symbol.asyncIterator]();
+      const text = await readWhole(again, [], MAX_WHOLE_TEXT_BYTES);
+      if (text !== undefined) return loadSnapshotText(text, file);
+    }
+    const d = syntaxDiagnostic(e, file, 'Cannot parse the file');
+    throw new InputError('INPUT_INVALID', `Cannot load the cluster snapshot "${file}": 1 problem found`, [d], 'Fix the objects listed above, or leave them out of the file.');
+  }
+  const r = readParsedDocuments([doc], file);
+  raw.length = 0;
+  const errors = [...r.errors];
+  const spec = maintenanceSpecError(r.objects, file);
+  if (spec) errors.push(spec);
+  return finishLoad(r.objects, {}, errors, [...r.warnings], file);
 }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ApplyResult } from '../../src/apply/apply-result.js';
 import { SdrainError } from '../../src/errors.js';
 import type { ApplyDeps } from '../../src/apply/apply-deps.js';
+import type { ApplyEvent } from '../../src/apply/apply-event.js';
 import { acquireLeaseLock } from '../../src/cluster/lease-lock.js';
 import { onKubeRetry } from '../../src/cluster/kube-request.js';
 import { isPodReady, isTerminating } from '../../src/kube/pod.js';
@@ -29,6 +30,12 @@ export interface ChaosRunOptions {
   maxRuns?: number;
   /** Per-run deadline; a run that takes longer counts as a hang. Default 60 s. */
   runTimeoutMs?: number;
+  /**
+   * When a re-run refuses with DRIFT (someone else changed the cluster, e.g. scaled a workload),
+   * plan again from the live cluster and apply that, as an operator would. The floors checked
+   * stay the first plan's.
+   */
+  replanOnDrift?: boolean;
 }
 
 export interface ChaosRunReport {
@@ -40,6 +47,8 @@ export interface ChaosRunReport {
   faults: Record<string, number>;
   retries: number;
   converged: boolean;
+  /** Plans made again after a DRIFT refusal (replanOnDrift). */
+  replans: number;
 }
 
 interface Floor {
@@ -118,14 +127,16 @@ export async function runChaos(opts: ChaosRunOptions): Promise<ChaosRunReport> {
   const sim = await startTestSim({ yaml: text, podStartupMs: opts.podStartupMs ?? 600, seed, faults: opts.faults });
   let retries = 0;
   const offRetry = onKubeRetry(() => retries++);
-  const report: ChaosRunReport = { seed, runs: [], violations: [], faults: {}, retries: 0, converged: false };
+  const report: ChaosRunReport = { seed, runs: [], violations: [], faults: {}, retries: 0, converged: false, replans: 0 };
   try {
-    const plan = await planLive(sim, opts.specText);
+    let plan = await planLive(sim, opts.specText);
     if (!plan.applicable) {
       report.violations.push('the plan is not applicable');
       return report;
     }
-    const floors = workloadFloors(sim, plan);
+    // A workload already below its plan's floor when planned (still starting pods someone else
+    // added) is held to what it had then: the plan's promise is not to take it lower.
+    const floors = workloadFloors(sim, plan).map((f) => ({ ...f, floor: Math.min(f.floor, readyCount(sim, f)) }));
     const lowest = new Map<string, number>();
     const check = () => {
       for (const f of floors) {
@@ -138,22 +149,29 @@ export async function runChaos(opts: ChaosRunOptions): Promise<ChaosRunReport> {
       if (e.kind === 'Pod') check();
     });
     const maxRuns = opts.maxRuns ?? 4;
+    let lastEvents: ApplyEvent[] = [];
     for (let i = 0; i < maxRuns; i++) {
       const started = Date.now();
       let result: ApplyResult | 'hang';
       try {
-        result = await withTimeout(runApply(plan, makeDeps(sim, { lock: chaosLock(sim) })), opts.runTimeoutMs ?? 60_000);
+        result = await withTimeout(runApply(plan, makeDeps(sim, { lock: chaosLock(sim), onEvent: (e) => (lastEvents = [...lastEvents.slice(-2), e]) })), opts.runTimeoutMs ?? 60_000);
       } catch (err) {
         // apply refuses before changing anything by throwing (lock, identity, drift, unreachable):
         // the CLI exits non-zero with the message. Anything but an SdrainError is a crash.
         const message = err instanceof Error ? err.message : String(err);
         report.runs.push({ status: 'threw', error: message, ms: Date.now() - started });
         if (!(err instanceof SdrainError)) report.violations.push(`apply run ${i + 1} crashed: ${(err as Error)?.constructor?.name}: ${message}`);
+        else if (err.code === 'DRIFT' && opts.replanOnDrift) {
+          plan = await planLive(sim, opts.specText);
+          report.replans++;
+        }
         continue;
       }
       if (result === 'hang') {
         report.runs.push({ status: 'hang', ms: Date.now() - started });
-        report.violations.push(`apply run ${i + 1} did not finish within ${opts.runTimeoutMs ?? 60_000} ms`);
+        report.violations.push(
+          `apply run ${i + 1} did not finish within ${opts.runTimeoutMs ?? 60_000} ms; last events: ${lastEvents.map((e) => ('phase' in e ? `${e.type} ${e.phase}` : e.type)).join(', ')}`,
+        );
         break;
       }
       report.runs.push({ status: result.status, error: result.error?.message, ms: Date.now() - started });

@@ -16,7 +16,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import { formatError } from '../../src/cli/format-error.js';
 import { kubeRequest } from '../../src/cluster/kube-request.js';
 import { InputError } from '../../src/errors.js';
-import type { Deployment, Node } from '../../src/model/k8s.js';
+import type { Deployment, Node, Pod } from '../../src/model/k8s.js';
 import { parseFaultConfig, type FaultConfig } from '../../src/sim/faults/fault-config.js';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { SEED } from '../apply/apply-harness.js';
@@ -137,6 +137,24 @@ describe('fault injection', () => {
     expect(evict.status).toBe(429);
     expect(s.store.get('Pod', 'default', pod.metadata.name)).toBeDefined();
     expect(s.faultCounts()).toMatchObject({ 'node-not-ready': 1, scale: 1, 'eviction-stuck': 1 });
+  });
+
+  it('never-ready: pods created in the window run but are not Ready until it closes', async () => {
+    const t0 = Date.now();
+    const { s, kc } = await sim({ scenarios: { neverReady: [{ namespace: 'default', labels: { app: 'nginx' }, fromMs: 0, forMs: 2500 }] } }, true);
+    const ready = (name: string) => s.store.get<Pod>('Pod', 'default', name)?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+    const before = new Set(s.store.list<Pod>('Pod', { namespace: 'default' }).map((p) => p.metadata.name));
+    const scaled = await once(kc, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/nginx', { spec: { replicas: 4 } }, 'application/merge-patch+json');
+    expect(scaled.status).toBe(200);
+    const added = () => s.store.list<Pod>('Pod', { namespace: 'default' }).find((p) => !before.has(p.metadata.name));
+    await until(s, () => added()?.status?.phase === 'Running', 10_000);
+    const name = added()!.metadata.name;
+    expect(added()!.metadata.annotations?.['sim.sdrain.io/never-ready']).toBe('true');
+    // Its start-up is 200 ms, but it becomes Ready only when the 2.5 s window closes.
+    await until(s, () => ready(name), 10_000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2500);
+    expect(s.store.get<Pod>('Pod', 'default', name)?.metadata.annotations?.['sim.sdrain.io/never-ready']).toBeUndefined();
+    expect(s.faultCounts()['never-ready']).toBe(1);
   });
 
   it('lists every problem of a bad config at once', () => {

@@ -1,7 +1,10 @@
 /**
  * evict: the Eviction API, one pod at a time, so the API server enforces PodDisruptionBudgets.
- * Before each eviction the pod is read again: a pod that is gone, has another UID, or left the
- * wave's nodes is not touched. 429 (a budget allows no disruption now) → back off and retry
+ * Before each eviction the pod is looked up in the watch cache of the wave's nodes: a pod that is
+ * gone, has another UID, is already terminating or is not on the wave's nodes is not touched. The
+ * cache may lag the server by a moment, so the eviction itself carries the UID as a precondition
+ * — the API server refuses it (409) when a different pod holds the name — and a pod's node never
+ * changes once it is bound, so the same UID means the same node. 429 (a budget allows no disruption now) → back off and retry
  * until the move's deadline; 500 naming several budgets → stop, the API server will never
  * allow it. After each eviction wait until the workload is back to the ready count it had, so
  * evicting never stacks disruptions beyond what the plan expected.
@@ -22,8 +25,8 @@ export async function evict(ctx: ActionContext): Promise<void> {
   for (let i = 0; i < ctx.action.pods.length; i++) {
     const name = ctx.action.pods[i] ?? '';
     const uid = ctx.action.podUids[i] ?? '';
-    const pod = await ctx.gateway.getPod(ns, name);
-    if (!pod || pod.metadata.uid !== uid || !nodes.has(pod.spec.nodeName ?? '') || pod.metadata.deletionTimestamp) continue;
+    const pod = cachedPod(ctx, uid);
+    if (!pod || pod.metadata.name !== name || !nodes.has(pod.spec.nodeName ?? '') || pod.metadata.deletionTimestamp) continue;
     const before = currentWorkload(ctx);
     const readyBefore = before ? readyOf(before) : 0;
     ctx.phase = `evicting ${name}`;
@@ -66,6 +69,15 @@ export async function evict(ctx: ActionContext): Promise<void> {
     return;
   }
   await waitMove(ctx, 'waiting for full strength', () => settled(ctx), () => settledStatus(ctx));
+}
+
+/** The pod with this UID on the wave's nodes, as the watch caches see it now. */
+export function cachedPod(ctx: ActionContext, uid: string): Pod | undefined {
+  for (const cache of ctx.nodePods) {
+    const pod = cache.items().find((p) => p.metadata.uid === uid);
+    if (pod) return pod;
+  }
+  return undefined;
 }
 
 /** Waits, on a watch of that one pod name, until a pod other than `oldUid` holds the name and is Ready. */

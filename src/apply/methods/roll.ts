@@ -31,7 +31,9 @@ export async function roll(ctx: ActionContext): Promise<void> {
   const kind = ref.kind as 'Deployment' | 'StatefulSet';
   const ns = ref.namespace ?? 'default';
   const value = restartValue(ctx.plan.digest, ctx.wave.index);
-  const w = await ctx.gateway.getWorkload(kind, ns, ref.name);
+  // From the workload's watch cache (synced before the move began). Were it a moment behind, the
+  // restart would be patched again with the same value: no change, no new rollout.
+  const w = currentWorkload(ctx) ?? (await ctx.gateway.getWorkload(kind, ns, ref.name));
   let minGeneration = w?.metadata.generation ?? 0;
   const already = w?.spec.template.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] === value;
   if (w && !already && podsLeft(ctx).length > 0) {

@@ -4,6 +4,15 @@
  * removes the marked pods. Ready replicas never drop below the original count. The original
  * replica count is recorded on the Deployment (sdrain.io/surge) before scaling, so a resumed
  * apply continues instead of surging twice, and an interrupted one can scale back.
+ *
+ * Someone else changing the replicas while the surge is up (an HPA or a GitOps controller the
+ * planner did not see): sdrain does not fight the other writer. It stops the surge without
+ * writing replicas again — the other writer owns the count now — removes its surge record and
+ * the marks on the pods it was moving, and fails the move with a message naming the numbers.
+ * Scaling back to the original would undo the other writer's decision (and an HPA would only
+ * scale up again); guessing a new target would be a change nobody reviewed. The pods still on
+ * the node stay there, the node stays cordoned, and the summary says so; plan again (the new
+ * plan sees the new replica count, or the HPA and then uses roll) and apply that.
  */
 import { Interrupted } from '../wait-for.js';
 import {
@@ -58,14 +67,19 @@ export async function surge(ctx: ActionContext): Promise<void> {
     const patched = await ctx.gateway.patchWorkload('Deployment', ns, ref.name, { replicas: target });
     generation = patched.metadata.generation ?? generation;
   }
+  let outcome: SurgeWait;
   try {
-    await waitMove(
+    outcome = await waitMove<SurgeWait>(
       ctx,
       `waiting for ${target - original} surge pod(s)`,
       () => {
         const cur = currentWorkload(ctx) as Deployment | undefined;
-        if (!cur || (cur.metadata.generation ?? 0) < generation || (cur.status?.observedGeneration ?? 0) < generation) return undefined;
-        return readyOf(cur) >= target && (cur.status?.availableReplicas ?? 0) >= target ? true : undefined;
+        if (!cur || (cur.metadata.generation ?? 0) < generation) return undefined;
+        // A newer generation with other replicas than ours: someone else scaled it.
+        const replicas = cur.spec.replicas ?? 1;
+        if (replicas !== target) return { kind: 'taken', replicas };
+        if ((cur.status?.observedGeneration ?? 0) < generation) return undefined;
+        return readyOf(cur) >= target && (cur.status?.availableReplicas ?? 0) >= target ? { kind: 'ready' } : undefined;
       },
       () => settledStatus(ctx),
     );
@@ -81,8 +95,29 @@ export async function surge(ctx: ActionContext): Promise<void> {
     });
     throw err;
   }
+  if (outcome.kind === 'taken') await yieldToOtherWriter(ctx, original, target, outcome.replicas);
   await scaleBack(ctx, original, false);
   await waitMove(ctx, 'waiting for the marked pods to go', () => settled(ctx), () => settledStatus(ctx));
+}
+
+type SurgeWait = { kind: 'ready' } | { kind: 'taken'; replicas: number };
+
+/**
+ * Someone else set the replicas while the surge was up: leave their count alone, remove the
+ * surge record and the pods' marks, and stop this move with a clear error.
+ */
+async function yieldToOtherWriter(ctx: ActionContext, original: number, target: number, replicas: number): Promise<never> {
+  const ref = ctx.action.workload;
+  const ns = ref.namespace ?? 'default';
+  await ctx.gateway.patchWorkload('Deployment', ns, ref.name, { annotations: { [SURGE_ANNOTATION]: null } });
+  for (const pod of podsLeft(ctx)) {
+    await ctx.gateway.annotatePod(ns, pod.metadata.name, pod.metadata.uid ?? '', { [POD_DELETION_COST_ANNOTATION]: null, [PLAN_DIGEST_ANNOTATION]: null });
+  }
+  const message = `stopped the surge of ${describeWorkload(ctx)}: someone else set its replicas to ${replicas} (sdrain had raised them from ${original} to ${target}); left them at ${replicas}`;
+  ctx.emit({ type: 'rollback', at: ctx.clock.now(), wave: ctx.wave.index, workload: ref, message });
+  throw new SdrainError('APPLY_FAILED', `Stopped moving ${describeWorkload(ctx)}: its replicas were changed to ${replicas} by someone else while sdrain had raised them from ${original} to ${target} for the surge; sdrain left them at ${replicas} and did not move the pods still on the node`, {
+    hint: 'An HPA or a GitOps controller manages its replica count. Plan again (the new plan sees the change; with an HPA it uses roll), review it, then apply it.',
+  });
 }
 
 /** Scales back to the original count and removes the surge record; unmarks pods on rollback. */

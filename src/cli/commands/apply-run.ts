@@ -22,6 +22,7 @@ import { applyPlan } from '../../apply/apply-plan.js';
 import { connect } from '../../cluster/connect.js';
 import { createKubeGateway } from '../../cluster/kube-gateway.js';
 import { acquireLeaseLock } from '../../cluster/lease-lock.js';
+import { requireAccess } from '../../cluster/access-review.js';
 import { readLiveSnapshot } from '../../cluster/read-snapshot.js';
 import { SdrainError } from '../../errors.js';
 import { plan as computePlan } from '../../plan/plan.js';
@@ -48,6 +49,8 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
   const lockDuration = Math.max(1, durationOption(opts.lockDuration, '--lock-duration'));
   const { kc, server } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });
   const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal }) });
+  // Every permission apply needs, checked before anything is changed (rbac helper: src/cluster/access-review.ts).
+  await requireAccess(kc, 'apply', { lockNamespace: opts.lockNamespace, file, signal: io.signal });
 
   const sink = openEventSink(io, opts.events);
   const view = progressView(io, plan, opts.events === '-');

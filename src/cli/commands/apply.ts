@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { addExamples } from './help-examples.js';
 
 export interface ApplyCliOptions {
   kubeconfig?: string;
@@ -17,7 +18,7 @@ export interface ApplyCliOptions {
 }
 
 export function register(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('apply')
     .description('execute a reviewed plan file: cordon, move workloads safely, wave by wave (re-run to resume)')
     .argument('<plan>', 'plan file written by `sdrain plan`')
@@ -28,10 +29,17 @@ export function register(program: Command, io: CliIO): void {
     .option('--lock-namespace <ns>', 'namespace of the lock Lease "sdrain-apply"', 'kube-system')
     .addOption(new Option('--lock-duration <duration>', 'lease duration: a killed apply blocks others this long').default('15s').hideHelp())
     .option('--events <file>', 'write NDJSON progress events to FILE, or - for stdout')
-    .addHelpText(
-      'after',
-      '\nIf an apply was killed, its lock expires after the lease duration; to remove it at once run `sdrain unlock`.\n' +
-        'Without afterEach in the spec, drained nodes stay cordoned: `sdrain uncordon PLAN` gives them back.\n',
-    )
     .action(async (file: string, opts: ApplyCliOptions) => (await import('./apply-run.js')).runApply(io, file, opts));
+  addExamples(
+    cmd,
+    [
+      ['apply exactly the reviewed plan (the digest from the review)', 'apply plan.json --expect-digest sha256:<digest>'],
+      ['the same against another context, with NDJSON progress events in a file', 'apply plan.json --context prod --expect-digest sha256:<digest> --events events.ndjson'],
+      ['resume after Ctrl-C or a crash: run the same command again', 'apply plan.json --expect-digest sha256:<digest>'],
+    ],
+    'Exit codes: 0 done (or already applied); 1 failed during execution; 3 refused before any change\n' +
+      '(altered plan, digest mismatch, other cluster, drift, blocking findings, outside the window, locked).\n' +
+      'If an apply was killed, its lock expires after the lease duration; to remove it at once run `sdrain unlock`.\n' +
+      'Without afterEach in the spec, drained nodes stay cordoned: `sdrain uncordon PLAN` gives them back.',
+  );
 }

@@ -4,9 +4,9 @@
  */
 import type { Snapshot } from '../../model/snapshot.js';
 import { SdrainError, type Diagnostic } from '../../errors.js';
-import { loadSnapshotText } from '../../snapshot/snapshot-file.js';
+import { loadSnapshotStream } from '../../snapshot/snapshot-file.js';
 import type { CliIO } from '../io.js';
-import { readInputFile } from './input-files.js';
+import { openInputStream } from './input-files.js';
 
 export interface ClusterSourceOptions {
   snapshot?: string;
@@ -28,8 +28,9 @@ export async function loadCluster(io: CliIO, opts: ClusterSourceOptions): Promis
     if (opts.kubeconfig !== undefined || opts.context !== undefined) {
       throw new SdrainError('USAGE', 'Cannot combine --snapshot with --kubeconfig or --context', { hint: 'Plan either from a snapshot file or from the live cluster.' });
     }
-    const text = await readInputFile(io, opts.snapshot, 'cluster snapshot');
-    const { snapshot, warnings } = loadSnapshotText(text, opts.snapshot);
+    // Read as a stream: snapshot files and JSON dumps can be larger than one string can hold.
+    const open = await openInputStream(io, opts.snapshot, 'cluster snapshot');
+    const { snapshot, warnings } = await loadSnapshotStream(open(), opts.snapshot, { reopen: open });
     for (const w of warnings) io.stderr(formatWarning(w));
     return snapshot;
   }

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { SdrainError } from '../../errors.js';
 import type { CliIO } from '../io.js';
+import { addExamples } from './help-examples.js';
 
 interface DemoCliOptions {
   keep?: boolean;
@@ -13,7 +14,7 @@ interface DemoCliOptions {
 }
 
 export function register(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('demo')
     .description('plan and apply a maintenance on a simulated cluster, and compare availability with plain eviction (no cluster needed)')
     .option('--keep', 'leave the simulated cluster running afterwards (until Ctrl-C) to explore it with kubectl')
@@ -25,4 +26,9 @@ export function register(program: Command, io: CliIO): void {
       const { runDemo } = await import('../../demo/run-demo.js');
       await runDemo(io, { keep: opts.keep === true, podStartupMs: Number(opts.podStartupMs) });
     });
+  addExamples(cmd, [
+    ['plan, apply and compare with plain eviction (about 15 s, no cluster needed)', 'demo'],
+    ['keep the simulated cluster running afterwards to explore it with kubectl', 'demo --keep'],
+    ['faster pods', 'demo --pod-startup-ms 500'],
+  ]);
 }

@@ -13,6 +13,7 @@ import type { CliIO } from '../io.js';
 import { loadCluster } from './cluster-source.js';
 import { readInputFile, writeOutputFile } from './input-files.js';
 import { renderPlanAs, OUTPUT_FORMATS, type OutputFormat } from './show.js';
+import { addExamples } from './help-examples.js';
 
 interface PlanOptions {
   file: string;
@@ -28,7 +29,7 @@ interface PlanOptions {
 export const EXIT_PLAN_BLOCKED = 2;
 
 export function register(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('plan')
     .description('compute a reviewable plan from a maintenance spec and a cluster, and write it to a plan file')
     .requiredOption('-f, --file <spec>', 'maintenance spec (YAML)')
@@ -39,6 +40,15 @@ export function register(program: Command, io: CliIO): void {
     .option('--out <file>', 'where to write the plan file', 'plan.json')
     .addOption(new Option('-o, --output <format>', 'how to print the plan on stdout').choices(OUTPUT_FORMATS).default('table'))
     .action(async (opts: PlanOptions) => runPlan(io, opts));
+  addExamples(
+    cmd,
+    [
+      ['plan live against the current kubectl context; writes plan.json', 'plan -f maint.yaml'],
+      ['another context and file; Markdown for a pull-request comment', 'plan -f maint.yaml --context prod --out prod-plan.json -o markdown > plan.md'],
+      ['plan offline from a file (sdrain snapshot, or kubectl get ... -o yaml)', 'plan -f examples/maint.yaml --snapshot examples/cluster.yaml'],
+    ],
+    'Exit codes: 0 plan written and applicable; 2 plan written but blocked by error findings; 1 no plan.',
+  );
 }
 
 async function runPlan(io: CliIO, opts: PlanOptions): Promise<void> {

@@ -11,6 +11,7 @@ import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import type { CliIO } from '../io.js';
 import { readInputFile } from './input-files.js';
+import { addExamples } from './help-examples.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -23,7 +24,7 @@ export function renderPlanAs(plan: Plan, format: OutputFormat, color: boolean): 
 }
 
 export function register(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('show')
     .description('render a saved plan file (verifying its digest)')
     .argument('<plan-file>', 'plan file written by sdrain plan')
@@ -32,4 +33,13 @@ export function register(program: Command, io: CliIO): void {
       const plan = readPlan(await readInputFile(io, file, 'plan file'), file);
       io.stdout(renderPlanAs(plan, opts.output, io.color));
     });
+  addExamples(
+    cmd,
+    [
+      ['review a plan in the terminal', 'show plan.json'],
+      ['Markdown for a pull-request comment (summary, risks, digest and the apply command)', 'show plan.json -o markdown > plan.md'],
+      ['the plan file itself, e.g. to read its digest', 'show plan.json -o json'],
+    ],
+    'Exit codes: 0 rendered; 1 unreadable file; 3 the file was altered after it was written, or is of a newer format.',
+  );
 }

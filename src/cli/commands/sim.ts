@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { SdrainError } from '../../errors.js';
 import type { CliIO } from '../io.js';
 import { readInputFile } from './input-files.js';
+import { addExamples } from './help-examples.js';
 
 interface SimOptions {
   from: string;
@@ -17,6 +18,9 @@ interface SimOptions {
   podStartupMs: string;
   seed: string;
   faults?: string;
+  rbac?: boolean;
+  serviceAccount: string;
+  serviceAccountKubeconfigOut?: string;
 }
 
 function intOption(value: string, flag: string, min: number, max: number): number {
@@ -40,7 +44,7 @@ async function writeKubeconfig(io: CliIO, path: string, text: string): Promise<v
 }
 
 export function register(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('sim')
     .description('run a simulated Kubernetes API server (with controllers) loaded from a cluster dump, until interrupted')
     .requiredOption('--from <file>', 'objects as `kubectl get ... -o yaml|json` prints them')
@@ -49,7 +53,19 @@ export function register(program: Command, io: CliIO): void {
     .option('--pod-startup-ms <n>', 'time from a pod being bound until it is Running and Ready', '1000')
     .option('--seed <n>', 'seed for generated names and uids (same seed, same names)', '1')
     .option('--faults <file>', 'inject seeded faults (errors, latency, broken watches, outages, scenarios) as described in a YAML/JSON file')
+    .option('--rbac', 'enforce RBAC (ClusterRoles, Roles, bindings created through the API) on every token but the admin one in --kubeconfig-out')
+    .option('--service-account-kubeconfig-out <file>', 'also write a kubeconfig for the ServiceAccount --service-account (restricted by RBAC with --rbac)')
+    .option('--service-account <ns/name>', 'the ServiceAccount of --service-account-kubeconfig-out', 'kube-system/sdrain')
     .action(async (opts: SimOptions) => runSim(io, opts));
+  addExamples(
+    cmd,
+    [
+      ['serve the example cluster; then use kubectl --kubeconfig /tmp/sim.kubeconfig', 'sim --from examples/cluster.yaml --kubeconfig-out /tmp/sim.kubeconfig'],
+      ['rehearse on a copy of your cluster (kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,pdb -A -o yaml > copy.yaml)', 'sim --from copy.yaml --kubeconfig-out sim.kubeconfig --pod-startup-ms 3000'],
+      ['inject seeded faults (see src/sim/FIDELITY.md)', 'sim --from examples/cluster.yaml --kubeconfig-out sim.kubeconfig --faults faults.yaml'],
+    ],
+    'Prints one line containing "ready" and the URL on stdout once it serves; stops on Ctrl-C or SIGTERM.',
+  );
 }
 
 async function runSim(io: CliIO, opts: SimOptions): Promise<void> {
@@ -63,12 +79,19 @@ async function runSim(io: CliIO, opts: SimOptions): Promise<void> {
     faults = parseFaultConfig(await readInputFile(io, opts.faults, 'fault config'), opts.faults);
   }
   const { startSimulator } = await import('../../sim/simulator.js');
-  const sim = await startSimulator({ text, file: opts.from, port, podStartupMs, seed, faults });
+  if (opts.serviceAccountKubeconfigOut !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(opts.serviceAccount)) {
+    throw new SdrainError('USAGE', `Cannot use --service-account "${opts.serviceAccount}": expected NAMESPACE/NAME`);
+  }
+  const sim = await startSimulator({ text, file: opts.from, port, podStartupMs, seed, faults, rbac: opts.rbac === true });
   try {
     for (const w of sim.warnings) io.stderr(`warning: ${w.object ? `${w.object}: ` : ''}${w.message}\n`);
     await writeKubeconfig(io, opts.kubeconfigOut, sim.kubeconfig);
+    if (opts.serviceAccountKubeconfigOut !== undefined) {
+      await writeKubeconfig(io, opts.serviceAccountKubeconfigOut, sim.credentials({ serviceAccount: opts.serviceAccount }).kubeconfig);
+    }
     const objects = sim.store.kinds().reduce((n, k) => n + sim.store.count(k), 0);
-    io.stdout(`sdrain sim ready at ${sim.url} (${objects} objects; kubeconfig ${opts.kubeconfigOut}; Ctrl-C to stop)\n`);
+    const extra = `${opts.rbac ? '; RBAC enforced' : ''}${opts.serviceAccountKubeconfigOut !== undefined ? `; ServiceAccount ${opts.serviceAccount} kubeconfig ${opts.serviceAccountKubeconfigOut}` : ''}`;
+    io.stdout(`sdrain sim ready at ${sim.url} (${objects} objects; kubeconfig ${opts.kubeconfigOut}${extra}; Ctrl-C to stop)\n`);
     if (!io.signal.aborted) await new Promise<void>((r) => io.signal.addEventListener('abort', () => r(), { once: true }));
     if (faults) io.stderr(`sdrain sim: faults injected: ${JSON.stringify(sim.faultCounts())}\n`);
     io.stderr('sdrain sim: stopping\n');

@@ -4,10 +4,11 @@
  * gives the same plan as planning live.
  */
 import type { Command } from 'commander';
-import { serializeSnapshot } from '../../snapshot/snapshot-file.js';
+import { snapshotTextChunks } from '../../snapshot/snapshot-file.js';
 import type { CliIO } from '../io.js';
 import { loadCluster } from './cluster-source.js';
-import { writeOutputFile } from './input-files.js';
+import { writeOutputChunks } from './input-files.js';
+import { examplesHelp } from './help-examples.js';
 
 export function register(program: Command, io: CliIO): void {
   program
@@ -18,14 +19,22 @@ export function register(program: Command, io: CliIO): void {
     .option('--out <file>', 'write the snapshot here instead of stdout')
     .action(async (opts: { kubeconfig?: string; context?: string; out?: string }) => {
       const snapshot = await loadCluster(io, { kubeconfig: opts.kubeconfig, context: opts.context });
-      const text = serializeSnapshot(snapshot);
       const counts = `${snapshot.nodes.length} nodes, ${snapshot.pods.length} pods, ${snapshot.namespaces.length} namespaces`;
       if (opts.out === undefined || opts.out === '-') {
-        io.stdout(text);
+        // In chunks of ~1 MiB: a large cluster's snapshot is longer than one string can be.
+        for (const chunk of snapshotTextChunks(snapshot)) io.stdout(chunk);
         io.stderr(`Snapshot: ${counts}.\n`);
       } else {
-        await writeOutputFile(io, opts.out, text, 'snapshot');
+        await writeOutputChunks(io, opts.out, snapshotTextChunks(snapshot), 'snapshot');
         io.stderr(`Snapshot written to ${opts.out}: ${counts}.\n`);
       }
-    });
+    })
+    .addHelpText(
+      'after',
+      examplesHelp([
+        ['save the current context\'s cluster for planning offline', 'snapshot --out cluster.json'],
+        ['then plan from it, e.g. in CI without cluster access', 'plan -f maint.yaml --snapshot cluster.json'],
+        ['another context, to stdout', 'snapshot --context prod > prod.json'],
+      ]),
+    );
 }

@@ -10,6 +10,7 @@ import { checkIdentity } from '../../apply/preflight.js';
 import { readPlan } from '../../planfile/read-plan.js';
 import type { CliIO } from '../io.js';
 import { readInputFile } from './input-files.js';
+import { addExamples } from './help-examples.js';
 
 
 interface UncordonOptions {
@@ -20,7 +21,7 @@ interface UncordonOptions {
 }
 
 export function register(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('uncordon')
     .description("uncordon the plan's nodes that this plan cordoned (nodes cordoned by anyone else are left alone)")
     .argument('<plan>', 'plan file that was applied')
@@ -29,6 +30,10 @@ export function register(program: Command, io: CliIO): void {
     .option('--lock-timeout <duration>', 'how long to wait while an apply holds the lock', '0s')
     .option('--lock-namespace <ns>', 'namespace of the lock Lease "sdrain-apply"', 'kube-system')
     .action(async (file: string, opts: UncordonOptions) => runUncordon(io, file, opts));
+  addExamples(cmd, [
+    ['give back the nodes an applied plan cordoned', 'uncordon plan.json'],
+    ['on another context, waiting up to a minute for a running apply to finish', 'uncordon plan.json --context prod --lock-timeout 1m'],
+  ]);
 }
 
 async function runUncordon(io: CliIO, file: string, opts: UncordonOptions): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { addExamples } from './help-examples.js';
 
 interface UnlockOptions {
   kubeconfig?: string;
@@ -13,7 +14,7 @@ interface UnlockOptions {
 }
 
 export function register(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('unlock')
     .description('remove the apply lock left by a killed apply (check that no apply is still running)')
     .option('--kubeconfig <file>', 'kubeconfig to use (default: KUBECONFIG, ~/.kube/config, in-cluster)')
@@ -31,4 +32,8 @@ export function register(program: Command, io: CliIO): void {
       else if (!removed.spec?.holderIdentity) io.stdout(`Removed the apply lock Lease "${opts.lockNamespace}/${LOCK_LEASE_NAME}" (it was not held).\n`);
       else io.stdout(`Removed the apply lock Lease "${opts.lockNamespace}/${LOCK_LEASE_NAME}", held by ${describeHolder(removed)}.\n`);
     });
+  addExamples(cmd, [
+    ['remove the lock a killed apply left behind', 'unlock'],
+    ['the lock of applies run with --lock-namespace ops', 'unlock --lock-namespace ops --context prod'],
+  ], 'See who holds it first: kubectl -n kube-system get lease sdrain-apply -o yaml');
 }

@@ -125,3 +125,25 @@ describe('required pod anti-affinity', () => {
     expect(checkPodOnNode(state, self, 'a1')).toEqual([]);
   });
 });
+
+describe("placed pods' anti-affinity across namespaces", () => {
+  it('applies a term to the namespaces it lists and to no other', () => {
+    const state = buildPlacementState({
+      nodes: nodes(),
+      pods: [withAffinity('guard', { node: 'a1', namespace: 'x', labels: { app: 'guard' }, anti: [term('web', HOST, { namespaces: ['default', 'y'] })] })],
+      namespaces: [makeNamespace('default'), makeNamespace('x'), makeNamespace('y'), makeNamespace('z')],
+    });
+    const web = (ns: string): Pod => makePod('web', { namespace: ns, labels: { app: 'web' } });
+    expect(feasibleNodes(state, web('default'))).toEqual(['a2', 'b1', 'nozone']);
+    expect(feasibleNodes(state, web('y'))).toEqual(['a2', 'b1', 'nozone']);
+    expect(feasibleNodes(state, web('x'))).toEqual(['a1', 'a2', 'b1', 'nozone']);
+    expect(feasibleNodes(state, web('z'))).toEqual(['a1', 'a2', 'b1', 'nozone']);
+    // A clone's new guard does not leak into the original.
+    const copy = state.clone();
+    copy.assign(withAffinity('guard-2', { node: 'b1', namespace: 'z', labels: { app: 'guard' }, anti: [term('web', HOST)] }), 'b1');
+    expect(feasibleNodes(copy, web('z'))).toEqual(['a1', 'a2', 'nozone']);
+    expect(feasibleNodes(state, web('z'))).toEqual(['a1', 'a2', 'b1', 'nozone']);
+    copy.unassign('z/guard-2');
+    expect(feasibleNodes(copy, web('z'))).toEqual(['a1', 'a2', 'b1', 'nozone']);
+  });
+});

@@ -53,9 +53,9 @@ export function prepareInterPodAffinity(state: PlacementState, pod: Pod): InterP
   const existingAntiAffinityCounts: Counts = new Map();
 
   // Placed pods whose anti-affinity rejects the incoming pod (evaluated once per group of
-  // identical terms).
+  // identical terms; only groups whose terms can select the pod's namespace).
   const podNsLabels = namespaceLabels(state, pod.metadata.namespace);
-  for (const group of state.antiAffinityGroups()) {
+  for (const group of state.antiAffinityGroupsFor(pod.metadata.namespace ?? 'default')) {
     for (const term of group.terms) {
       if (!termMatches(term, pod, podNsLabels)) continue;
       for (const key of group.podKeys) {

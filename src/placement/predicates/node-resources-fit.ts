@@ -1,5 +1,5 @@
 /** NodeResourcesFit: the pod's requests must fit in the node's allocatable minus what placed pods request. */
-import { insufficientResources, subtractResources, type Resources } from '../../kube/resources.js';
+import { fitsResources, insufficientResources, subtractResources, type Resources } from '../../kube/resources.js';
 import type { NodeInfo } from '../placement-state.js';
 import type { PredicateFailure } from '../types.js';
 
@@ -9,6 +9,8 @@ import type { PredicateFailure } from '../types.js';
  */
 export function nodeResourcesFit(request: Resources, node: NodeInfo, alreadyHere?: Resources): PredicateFailure[] {
   const requested = alreadyHere ? subtractResources(node.requested, alreadyHere) : node.requested;
+  // Most nodes fit: answer those without building the list.
+  if (fitsResources(request, requested, node.allocatable)) return [];
   return insufficientResources(request, requested, node.allocatable).map((name) => ({
     predicate: 'NodeResourcesFit' as const,
     message: name === 'pods' ? 'Too many pods' : `Insufficient ${name}`,

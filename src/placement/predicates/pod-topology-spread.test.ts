@@ -87,6 +87,26 @@ describe('PodTopologySpread (DoNotSchedule)', () => {
     expect(feasibleNodes(state, pod)).toEqual(['a1', 'b1', 'c1']);
   });
 
+  it('recounts domains after a node is relabelled, added or removed (the eligible domains are cached per state)', () => {
+    const state = buildPlacementState({ nodes: threeZones(), pods: [web('w1', 'a1'), web('w2', 'b1')] });
+    expect(feasibleNodes(state, spread('w3'))).toEqual(['c1']);
+    // c1 joins zone a: two domains, a:1 b:1, both at the minimum.
+    state.upsertNode(makeNode('c1', { zone: 'a' }));
+    expect(feasibleNodes(state, spread('w3'))).toEqual(['a1', 'b1', 'c1']);
+    state.upsertNode(makeNode('d1', { zone: 'd' }));
+    expect(feasibleNodes(state, spread('w3'))).toEqual(['d1']);
+    state.removeNode('d1');
+    expect(feasibleNodes(state, spread('w3'))).toEqual(['a1', 'b1', 'c1']);
+    // Another pod's node selector gets its own domains, not the cached ones.
+    state.upsertNode(makeNode('e1', { zone: 'e', labels: { pool: 'x' } }));
+    state.upsertNode(makeNode('b1', { zone: 'b', labels: { pool: 'x' } }));
+    expect(feasibleNodes(state, spread('w3'))).toEqual(['e1']);
+    expect(feasibleNodes(state, spread('w3', {}, { spec: { nodeSelector: { pool: 'x' } } }))).toEqual(['e1']);
+    state.assign(web('w4', 'e1'), 'e1');
+    expect(feasibleNodes(state, spread('w5', {}, { spec: { nodeSelector: { pool: 'x' } } }))).toEqual(['b1', 'e1']);
+    expect(feasibleNodes(state, spread('w5'))).toEqual(['a1', 'b1', 'c1', 'e1']);
+  });
+
   it('ScheduleAnyway constraints never filter', () => {
     const state = buildPlacementState({ nodes: threeZones(), pods: [web('w1', 'a1'), web('w2', 'a1')] });
     expect(feasibleNodes(state, spread('w3', { whenUnsatisfiable: 'ScheduleAnyway' }))).toEqual(['a1', 'b1', 'c1', 'nozone']);

@@ -10,7 +10,7 @@ import type { V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import type { Pod } from '../../model/k8s.js';
 import { isTerminating, podKeyOf } from '../../kube/pod.js';
 import { fromLabelSelector, matches, type Selector } from '../../kube/selector.js';
-import type { NodeMatcher } from '../node-selector.js';
+import { nodeConstraintsSignature, type NodeMatcher } from '../node-selector.js';
 import type { NodeInfo, PlacementState } from '../placement-state.js';
 import type { PredicateFailure } from '../types.js';
 import { firstUntoleratedTaint } from './taint-toleration.js';
@@ -24,8 +24,10 @@ export interface SpreadCount {
   minDomains: number;
   selector: Selector | undefined;
   selfMatch: boolean;
-  /** Matching pods per domain value; every eligible domain is present (possibly 0). */
+  /** Matching pods per eligible domain value; domains without matching pods are absent (0). */
   counts: Map<string, number>;
+  /** Number of eligible domains (those with a count and those without). */
+  domains: number;
   minMatch: number;
 }
 
@@ -38,6 +40,48 @@ export function prepareTopologySpread(state: PlacementState, pod: Pod, nodeConst
   const hard = (pod.spec.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === 'DoNotSchedule');
   if (hard.length === 0) return undefined;
   return { constraints: countSpread(state, pod, hard, nodeConstraints) };
+}
+
+/** The eligible nodes of one constraint and how many domains they form. */
+interface Eligible {
+  nodes: ReadonlySet<string>;
+  domains: number;
+}
+
+/** Per constraint, the nodes eligible to count (see the file comment) and their domains. */
+function eligibleNodes(state: PlacementState, pod: Pod, given: readonly V1TopologySpreadConstraint[], nodeConstraints: NodeMatcher): Eligible[] {
+  const keys = given.map((c) => c.topologyKey);
+  const nodes = given.map(() => new Set<string>());
+  const values = given.map(() => new Set<string>());
+  for (const node of state.nodeInfos()) {
+    const name = node.name;
+    if (!keys.every((k) => k in node.labels)) continue;
+    given.forEach((c, i) => {
+      if ((c.nodeAffinityPolicy ?? 'Honor') === 'Honor' && !nodeConstraints(node)) return;
+      if (c.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(pod.spec.tolerations, node.taints)) return;
+      nodes[i]!.add(name);
+      values[i]!.add(node.labels[c.topologyKey]!);
+    });
+  }
+  return given.map((_, i) => ({ nodes: nodes[i]!, domains: values[i]!.size }));
+}
+
+/**
+ * `eligibleNodes`, cached on the state per (constraints' keys and policies, node constraints,
+ * tolerations when a policy honours taints) until a node changes: it depends on nothing else,
+ * and recomputing it walks every node for every pod.
+ */
+function cachedEligibleNodes(state: PlacementState, pod: Pod, given: readonly V1TopologySpreadConstraint[], nodeConstraints: NodeMatcher): Eligible[] {
+  const nodeSig = nodeConstraintsSignature(nodeConstraints);
+  if (nodeSig === undefined) return eligibleNodes(state, pod, given, nodeConstraints);
+  const honorTaints = given.some((c) => c.nodeTaintsPolicy === 'Honor');
+  const key = JSON.stringify([
+    'spread',
+    given.map((c) => [c.topologyKey, (c.nodeAffinityPolicy ?? 'Honor') === 'Honor', c.nodeTaintsPolicy === 'Honor']),
+    nodeSig,
+    honorTaints ? (pod.spec.tolerations ?? null) : null,
+  ]);
+  return state.nodeDerived(key, () => eligibleNodes(state, pod, given, nodeConstraints));
 }
 
 /**
@@ -53,58 +97,45 @@ export function countSpread(
   const ns = pod.metadata.namespace ?? 'default';
   const labels = pod.metadata.labels ?? {};
   const self = podKeyOf(pod);
-  const keys = given.map((c) => c.topologyKey);
+  const eligible = cachedEligibleNodes(state, pod, given, nodeConstraints);
 
-  const constraints: SpreadCount[] = [];
-  const eligible: Set<string>[] = [];
-  for (const c of given) {
+  return given.map((c, i) => {
     let selector = fromLabelSelector(c.labelSelector);
     if (selector) {
       const extra: Selector = [];
       for (const k of c.matchLabelKeys ?? []) if (k in labels) extra.push({ key: k, operator: 'In', values: [labels[k]!] });
       if (extra.length > 0) selector = [...selector, ...extra];
     }
-    constraints.push({
-      maxSkew: c.maxSkew,
-      topologyKey: c.topologyKey,
-      minDomains: c.minDomains ?? 1,
-      selector,
-      selfMatch: selector !== undefined && matches(selector, labels),
-      counts: new Map(),
-      minMatch: 0,
-    });
-    eligible.push(new Set());
-  }
-
-  for (const name of state.nodeNames()) {
-    const node = state.nodeInfo(name)!;
-    if (!keys.every((k) => k in node.labels)) continue;
-    given.forEach((c, i) => {
-      if ((c.nodeAffinityPolicy ?? 'Honor') === 'Honor' && !nodeConstraints(node)) return;
-      if (c.nodeTaintsPolicy === 'Honor' && firstUntoleratedTaint(pod.spec.tolerations, node.taints)) return;
-      eligible[i]!.add(name);
-      const value = node.labels[c.topologyKey]!;
-      const ct = constraints[i]!;
-      if (!ct.counts.has(value)) ct.counts.set(value, 0);
-    });
-  }
-
-  constraints.forEach((ct, i) => {
-    if (ct.selector) {
-      for (const other of state.candidatePods({ names: new Set([ns]) }, ct.selector)) {
+    const { nodes, domains } = eligible[i]!;
+    const counts = new Map<string, number>();
+    if (selector) {
+      for (const other of state.candidatePods({ names: new Set([ns]) }, selector)) {
         const key = podKeyOf(other);
-        if (key === self || isTerminating(other) || !matches(ct.selector, other.metadata.labels)) continue;
+        if (key === self || isTerminating(other) || !matches(selector, other.metadata.labels)) continue;
         const nodeName = state.nodeOf(key)!;
-        if (!eligible[i]!.has(nodeName)) continue;
-        const value = state.nodeInfo(nodeName)!.labels[ct.topologyKey]!;
-        ct.counts.set(value, (ct.counts.get(value) ?? 0) + 1);
+        if (!nodes.has(nodeName)) continue;
+        const value = state.nodeInfo(nodeName)!.labels[c.topologyKey]!;
+        counts.set(value, (counts.get(value) ?? 0) + 1);
       }
     }
-    let min = Infinity;
-    for (const n of ct.counts.values()) min = Math.min(min, n);
-    ct.minMatch = ct.counts.size < ct.minDomains ? 0 : min;
+    const minDomains = c.minDomains ?? 1;
+    let minMatch: number;
+    if (domains < minDomains || counts.size < domains) minMatch = 0;
+    else {
+      minMatch = Infinity;
+      for (const n of counts.values()) minMatch = Math.min(minMatch, n);
+    }
+    return {
+      maxSkew: c.maxSkew,
+      topologyKey: c.topologyKey,
+      minDomains,
+      selector,
+      selfMatch: selector !== undefined && matches(selector, labels),
+      counts,
+      domains,
+      minMatch,
+    };
   });
-  return constraints;
 }
 
 export function topologySpread(s: SpreadState | undefined, node: NodeInfo): PredicateFailure[] {

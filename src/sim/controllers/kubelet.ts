@@ -195,7 +195,8 @@ export function kubeletController(ctx: ControllerContext): Controller {
       }
       if (isTerminating(pod) || (pod.spec.nodeName && !isTerminal(pod))) {
         // Skip our own status writes for pods we already track: their timers drive them.
-        if (ev.type === 'MODIFIED' && old && startedAt.has(pod.metadata.uid ?? '') && !isTerminating(pod) && old.spec.nodeName === pod.spec.nodeName) return;
+        // (A changed never-ready mark is not ours: the pod's readiness changes with it.)
+        if (ev.type === 'MODIFIED' && old && startedAt.has(pod.metadata.uid ?? '') && !isTerminating(pod) && old.spec.nodeName === pod.spec.nodeName && old.metadata.annotations?.[NEVER_READY_ANNOTATION] === pod.metadata.annotations?.[NEVER_READY_ANNOTATION]) return;
         queue.add(key);
       }
     },

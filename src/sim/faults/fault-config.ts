@@ -60,6 +60,8 @@ export interface UnreachableWindow {
 export interface NodeNotReadyScenario {
   node: string;
   atMs: number;
+  /** The kubelet posts Ready again after this long; NotReady for good when absent. */
+  forMs?: number;
 }
 
 /** Someone else (an HPA-like actor) sets a workload's replicas. */
@@ -81,6 +83,20 @@ export interface StuckEvictionScenario {
   forMs?: number;
 }
 
+/**
+ * Pods created in the window (matching namespace and labels) run but never become Ready, like a
+ * replacement whose readiness probe keeps failing (a bad config, a dependency down). When the
+ * window ends the fault clears: those pods pass their probe and become Ready.
+ */
+export interface NeverReadyScenario {
+  namespace: string;
+  /** `app=nginx` style equality labels; all pods of the namespace when absent. */
+  labels?: Record<string, string>;
+  fromMs: number;
+  /** Forever when absent. */
+  forMs?: number;
+}
+
 export interface FaultConfig {
   seed?: number;
   errors?: ErrorFault[];
@@ -92,6 +108,7 @@ export interface FaultConfig {
     nodeNotReady?: NodeNotReadyScenario[];
     scale?: ScaleScenario[];
     stuckEvictions?: StuckEvictionScenario[];
+    neverReady?: NeverReadyScenario[];
   };
 }
 
@@ -208,12 +225,20 @@ export function parseFaultConfig(text: string, file: string): FaultConfig {
     if (!isObj(root.scenarios)) bad('scenarios', 'expected a mapping');
     else {
       const s = root.scenarios;
-      known(s, ['nodeNotReady', 'scale', 'stuckEvictions'], 'scenarios');
+      known(s, ['nodeNotReady', 'scale', 'stuckEvictions', 'neverReady'], 'scenarios');
+      const labelsOf = (n: Obj, f: string): Record<string, string> | undefined => {
+        if (n.labels === undefined) return undefined;
+        if (!isObj(n.labels) || !Object.values(n.labels).every((v) => typeof v === 'string')) {
+          bad(`${f}.labels`, 'expected a mapping of strings');
+          return undefined;
+        }
+        return n.labels as Record<string, string>;
+      };
       cfg.scenarios = {
         nodeNotReady: list(s, 'nodeNotReady', 'scenarios.').map((n, i) => {
           const f = `scenarios.nodeNotReady[${i}]`;
-          known(n, ['node', 'atMs'], f);
-          return { node: str(n, 'node', f) ?? '', atMs: num(n, 'atMs', f, 0, 86_400_000, true) ?? 0 };
+          known(n, ['node', 'atMs', 'forMs'], f);
+          return { node: str(n, 'node', f) ?? '', atMs: num(n, 'atMs', f, 0, 86_400_000, true) ?? 0, forMs: num(n, 'forMs', f, 0, 86_400_000) };
         }),
         scale: list(s, 'scale', 'scenarios.').map((n, i) => {
           const f = `scenarios.scale[${i}]`;
@@ -232,12 +257,12 @@ export function parseFaultConfig(text: string, file: string): FaultConfig {
         stuckEvictions: list(s, 'stuckEvictions', 'scenarios.').map((n, i) => {
           const f = `scenarios.stuckEvictions[${i}]`;
           known(n, ['namespace', 'labels', 'fromMs', 'forMs'], f);
-          let labels: Record<string, string> | undefined;
-          if (n.labels !== undefined) {
-            if (!isObj(n.labels) || !Object.values(n.labels).every((v) => typeof v === 'string')) bad(`${f}.labels`, 'expected a mapping of strings');
-            else labels = n.labels as Record<string, string>;
-          }
-          return { namespace: str(n, 'namespace', f) ?? '', labels, fromMs: num(n, 'fromMs', f, 0, 86_400_000) ?? 0, forMs: num(n, 'forMs', f, 0, 86_400_000) };
+          return { namespace: str(n, 'namespace', f) ?? '', labels: labelsOf(n, f), fromMs: num(n, 'fromMs', f, 0, 86_400_000) ?? 0, forMs: num(n, 'forMs', f, 0, 86_400_000) };
+        }),
+        neverReady: list(s, 'neverReady', 'scenarios.').map((n, i) => {
+          const f = `scenarios.neverReady[${i}]`;
+          known(n, ['namespace', 'labels', 'fromMs', 'forMs'], f);
+          return { namespace: str(n, 'namespace', f) ?? '', labels: labelsOf(n, f), fromMs: num(n, 'fromMs', f, 0, 86_400_000) ?? 0, forMs: num(n, 'forMs', f, 0, 86_400_000) };
         }),
       };
     }

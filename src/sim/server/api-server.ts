@@ -7,7 +7,6 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { SdrainError } from '../../errors.js';
 import type { MemoryStore } from '../store/memory-store.js';
@@ -17,6 +16,8 @@ import { ApiError, statusBody } from './status.js';
 import { startWatch, type ActiveWatch } from './watch.js';
 import { wantsTable } from './table.js';
 import { createFaultInjector, type FaultInjector } from './faults.js';
+import { decodeReviewProtobuf } from './authz-protobuf.js';
+import { attributesOf, authorize, forbidden, selfSubjectAccessReview, selfSubjectRulesReview, tokenRequest, TokenRegistry } from './authz.js';
 import type { FaultConfig, FaultVerb } from '../faults/fault-config.js';
 import {
   createObject, deleteCollection, deleteOne, evict, getOne, listObjects, patchObject, requestFilter, updateObject,
@@ -45,6 +46,10 @@ export interface ApiServerOptions {
   gitVersion?: string;
   /** Injected faults (src/sim/server/faults.ts); none when absent. */
   faults?: FaultConfig;
+  /** Further bearer tokens (ServiceAccounts, users); `token` is always the admin. */
+  tokens?: TokenRegistry;
+  /** Enforce RBAC on every token but the admin's (./authz.ts). Default false: any valid token may do anything. */
+  rbac?: boolean;
 }
 
 /** A running server; stop() ends every watch and connection. */
@@ -122,14 +127,6 @@ function route(group: string, version: string, segs: string[]): Route | undefine
   return { res, name: segs[1], subresource: segs[2] };
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!m) return false;
-  const a = Buffer.from(m[1]!.trim());
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** The verb a routed request is counted under, for fault matching. */
 function faultVerb(method: string, named: boolean, watch: boolean, subresource: string | undefined): FaultVerb | undefined {
   if (subresource === 'eviction') return 'create';
@@ -144,6 +141,7 @@ function faultVerb(method: string, named: boolean, watch: boolean, subresource: 
 /** Starts the HTTPS API server on 127.0.0.1 and resolves once it listens. */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { store } = opts;
+  const tokens = opts.tokens ?? new TokenRegistry(opts.token);
   const counts: RequestCount = { total: 0, byVerb: {} };
   const count = (v: Verb) => {
     counts.byVerb[v] = (counts.byVerb[v] ?? 0) + 1;
@@ -163,7 +161,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const method = (req.method ?? 'GET').toUpperCase();
     const accept = String(req.headers.accept ?? '');
     const contentType = String(req.headers['content-type'] ?? '');
-    if (!tokenMatches(req.headers.authorization, opts.token)) {
+    const who = tokens.authenticate(req.headers.authorization);
+    if (!who) {
       count('other');
       req.resume();
       send(res, 401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
@@ -238,6 +237,36 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       count('other');
       req.resume();
       throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+    // Authorization (RBAC when enabled), then the APIs that act on the caller's own identity.
+    if (opts.rbac) {
+      const attrs = attributesOf(r.res, method, r, url.searchParams);
+      const ownReview = (r.res.plural === 'selfsubjectaccessreviews' || r.res.plural === 'selfsubjectrulesreviews') && attrs.verb === 'create';
+      if (!ownReview && !authorize(store, who, attrs).allowed) {
+        count('other');
+        req.resume();
+        throw forbidden(who, attrs);
+      }
+    }
+    if (r.res.plural === 'selfsubjectaccessreviews' || r.res.plural === 'selfsubjectrulesreviews' || (r.res.plural === 'serviceaccounts' && r.subresource === 'token')) {
+      if (method !== 'POST' || (r.subresource === 'token' && r.name === undefined) || (r.subresource === undefined && r.name !== undefined)) {
+        count('other');
+        req.resume();
+        throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      }
+      count('create');
+      const raw = await readBody(req);
+      const body = contentType.toLowerCase().includes('protobuf')
+        ? decodeReviewProtobuf(raw, r.subresource === 'token' ? 'TokenRequest' : r.res.kind === 'SelfSubjectRulesReview' ? 'SelfSubjectRulesReview' : 'SelfSubjectAccessReview')
+        : parseBody(raw, contentType, method);
+      const reply =
+        r.subresource === 'token'
+          ? tokenRequest(store, tokens, r.namespace!, r.name!, body)
+          : r.res.kind === 'SelfSubjectRulesReview'
+            ? selfSubjectRulesReview(store, who, body, opts.rbac === true)
+            : selfSubjectAccessReview(store, who, body, opts.rbac === true);
+      send(res, reply.code, reply.body);
+      return;
     }
     if (faults) {
       const isWatchReq = method === 'GET' && r.name === undefined && ['true', '1'].includes(url.searchParams.get('watch') ?? '');

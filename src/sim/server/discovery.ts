@@ -25,7 +25,12 @@ export function aggregatedVersionWanted(accept: string | undefined): 'v2' | 'v2b
 function subresourceKind(res: ResourceInfo, sub: string): { group: string; version: string; kind: string } {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
   if (sub === 'eviction') return { group: 'policy', version: 'v1', kind: 'Eviction' };
+  if (sub === 'token') return { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
   return { group: res.group, version: res.version, kind: res.kind };
+}
+
+function subresourceVerbs(sub: string): string[] {
+  return sub === 'eviction' || sub === 'token' ? ['create'] : ['get', 'patch', 'update'];
 }
 
 function aggregatedResource(res: ResourceInfo): Record<string, unknown> {
@@ -34,13 +39,13 @@ function aggregatedResource(res: ResourceInfo): Record<string, unknown> {
     responseKind: { group: res.group, version: res.version, kind: res.kind },
     scope: res.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: res.singular,
-    verbs: VERBS,
+    verbs: res.verbs ?? VERBS,
     ...(res.shortNames.length ? { shortNames: res.shortNames } : {}),
     ...(res.categories.length ? { categories: res.categories } : {}),
     subresources: res.subresources.map((sub) => ({
       subresource: sub,
       responseKind: subresourceKind(res, sub),
-      verbs: sub === 'eviction' ? ['create'] : ['get', 'patch', 'update'],
+      verbs: subresourceVerbs(sub),
     })),
   };
 }
@@ -103,7 +108,7 @@ export function resourceList(group: string, version: string): unknown {
       singularName: res.singular,
       namespaced: res.namespaced,
       kind: res.kind,
-      verbs: VERBS,
+      verbs: res.verbs ?? VERBS,
       ...(res.shortNames.length ? { shortNames: res.shortNames } : {}),
       ...(res.categories.length ? { categories: res.categories } : {}),
     });
@@ -115,7 +120,7 @@ export function resourceList(group: string, version: string): unknown {
         namespaced: res.namespaced,
         ...(k.group !== res.group || k.version !== res.version ? { group: k.group, version: k.version } : {}),
         kind: k.kind,
-        verbs: sub === 'eviction' ? ['create'] : ['get', 'patch', 'update'],
+        verbs: subresourceVerbs(sub),
       });
     }
   }

@@ -4,7 +4,7 @@
  * returns a status code and JSON body; watch streaming is in ./watch.ts.
  */
 import type { KubeObject } from '../../model/k8s.js';
-import type { MemoryStore } from '../store/memory-store.js';
+import { compareObjects, type MemoryStore } from '../store/memory-store.js';
 import { parseSelector, SelectorSyntaxError, type Selector, matches, fromLabelSelector, selectorToString } from '../../kube/selector.js';
 import { apiVersionOf, type ResourceInfo } from './resources.js';
 import { ApiError } from './status.js';
@@ -90,26 +90,47 @@ function decodeContinue(token: string): string {
   throw new ApiError('BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
 }
 
-/** GET on a collection (not watch): sorted, filtered, paged with limit/continue. */
+/**
+ * GET on a collection (not watch): sorted, filtered, paged with limit/continue.
+ *
+ * Paging must not cost a copy of the whole collection per page (clients list 15,000 pods in
+ * 30 pages of 500): the store's filter sees each stored object, so matching objects after the
+ * continue key are gathered there (the filter returns false: the store copies nothing), sorted,
+ * and only the page is copied.
+ */
 export function listObjects(store: MemoryStore, req: ResourceRequest): Reply {
   const filter = requestFilter(req);
-  let items = store.list(req.res.kind, req.namespace !== undefined ? { namespace: req.namespace, filter } : { filter });
   const rv = store.resourceVersion();
   const meta: Record<string, unknown> = { resourceVersion: rv };
   const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const cont = req.query.get('continue');
-  if (cont) {
-    const start = decodeContinue(cont);
-    items = items.filter((o) => keyOf(o) > start);
-  }
+  const start = cont ? decodeContinue(cont) : undefined;
+  // The key is "namespace/name" (neither holds a "/"); compared as the list is sorted —
+  // namespace first — so namespace "a-b" is not skipped after "a/z" ("-" sorts before "/").
+  const slash = start === undefined ? -1 : start.indexOf('/');
+  const startNs = start === undefined ? '' : slash < 0 ? start : start.slice(0, slash);
+  const startName = start === undefined || slash < 0 ? '' : start.slice(slash + 1);
+  const afterStart = (o: KubeObject): boolean => {
+    if (start === undefined) return true;
+    const ns = o.metadata.namespace ?? '';
+    return ns > startNs || (ns === startNs && o.metadata.name > startName);
+  };
+  const matching: KubeObject[] = [];
+  const gather = (o: KubeObject): boolean => {
+    if (filter(o) && afterStart(o)) matching.push(o);
+    return false;
+  };
+  store.list(req.res.kind, req.namespace !== undefined ? { namespace: req.namespace, filter: gather } : { filter: gather });
+  matching.sort(compareObjects); // the store's list order
+  let page = matching;
   const limitText = req.query.get('limit');
   const limit = limitText && /^\d+$/.test(limitText) ? Number(limitText) : 0;
-  if (limit > 0 && items.length > limit) {
-    const remaining = items.length - limit;
-    items = items.slice(0, limit);
-    meta.continue = encodeContinue(keyOf(items[items.length - 1]!), rv);
-    meta.remainingItemCount = remaining;
+  if (limit > 0 && matching.length > limit) {
+    page = matching.slice(0, limit);
+    meta.continue = encodeContinue(keyOf(page[page.length - 1]!), rv);
+    meta.remainingItemCount = matching.length - limit;
   }
+  const items = page.map((o) => structuredClone(o));
   if (wantsTable(req.accept)) {
     return { code: 200, body: toTable(req.res.kind, items, store.clock.now(), meta), contentType: TABLE_CT };
   }

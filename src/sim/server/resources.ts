@@ -16,7 +16,9 @@ export interface ResourceInfo {
   shortNames: string[];
   categories: string[];
   /** Subresources served besides the main resource. */
-  subresources: ('status' | 'scale' | 'eviction')[];
+  subresources: ('status' | 'scale' | 'eviction' | 'token')[];
+  /** Verbs discovery advertises when not the usual eight (e.g. create-only reviews). */
+  verbs?: string[];
 }
 
 const ALL = ['all'];
@@ -27,6 +29,7 @@ function r(kind: string, plural: string, group: string, version: string, namespa
 
 /** Sorted by group, then plural, so discovery output is deterministic. */
 export const RESOURCES: readonly ResourceInfo[] = [
+  r('ConfigMap', 'configmaps', '', 'v1', true, ['cm'], [], []),
   r('Event', 'events', '', 'v1', true, ['ev'], [], []),
   r('Namespace', 'namespaces', '', 'v1', false, ['ns'], [], ['status']),
   r('Node', 'nodes', '', 'v1', false, ['no'], [], ['status']),
@@ -34,16 +37,23 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('PersistentVolume', 'persistentvolumes', '', 'v1', false, ['pv'], [], ['status']),
   r('Pod', 'pods', '', 'v1', true, ['po'], ALL, ['status', 'eviction']),
   r('ReplicationController', 'replicationcontrollers', '', 'v1', true, ['rc'], ALL, ['status', 'scale']),
+  r('ServiceAccount', 'serviceaccounts', '', 'v1', true, ['sa'], [], ['token']),
   r('ControllerRevision', 'controllerrevisions', 'apps', 'v1', true, [], [], []),
   r('DaemonSet', 'daemonsets', 'apps', 'v1', true, ['ds'], ALL, ['status']),
   r('Deployment', 'deployments', 'apps', 'v1', true, ['deploy'], ALL, ['status', 'scale']),
   r('ReplicaSet', 'replicasets', 'apps', 'v1', true, ['rs'], ALL, ['status', 'scale']),
   r('StatefulSet', 'statefulsets', 'apps', 'v1', true, ['sts'], ALL, ['status', 'scale']),
+  { ...r('SelfSubjectAccessReview', 'selfsubjectaccessreviews', 'authorization.k8s.io', 'v1', false, [], [], []), verbs: ['create'] },
+  { ...r('SelfSubjectRulesReview', 'selfsubjectrulesreviews', 'authorization.k8s.io', 'v1', false, [], [], []), verbs: ['create'] },
   r('HorizontalPodAutoscaler', 'horizontalpodautoscalers', 'autoscaling', 'v2', true, ['hpa'], ALL, ['status']),
   r('CronJob', 'cronjobs', 'batch', 'v1', true, ['cj'], ALL, ['status']),
   r('Job', 'jobs', 'batch', 'v1', true, [], ALL, ['status']),
   r('Lease', 'leases', 'coordination.k8s.io', 'v1', true, [], [], []),
   r('PodDisruptionBudget', 'poddisruptionbudgets', 'policy', 'v1', true, ['pdb'], [], ['status']),
+  r('ClusterRoleBinding', 'clusterrolebindings', 'rbac.authorization.k8s.io', 'v1', false, [], [], []),
+  r('ClusterRole', 'clusterroles', 'rbac.authorization.k8s.io', 'v1', false, [], [], []),
+  r('RoleBinding', 'rolebindings', 'rbac.authorization.k8s.io', 'v1', true, [], [], []),
+  r('Role', 'roles', 'rbac.authorization.k8s.io', 'v1', true, [], [], []),
   r('PriorityClass', 'priorityclasses', 'scheduling.k8s.io', 'v1', false, ['pc'], [], []),
   r('StorageClass', 'storageclasses', 'storage.k8s.io', 'v1', false, ['sc'], [], []),
 ];

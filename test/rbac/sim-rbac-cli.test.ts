@@ -1,0 +1,106 @@
+/**
+ * `sdrain sim --rbac --service-account-kubeconfig-out FILE` as a user runs it: the admin
+ * kubeconfig may do anything, the ServiceAccount one is refused until `sdrain rbac` output is
+ * applied with the admin one, then it may list nodes but still not delete them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { cliIsBuilt, REPO_ROOT, runCli, SDRAIN_BIN } from '../helpers/cli.js';
+import { runKubectl } from '../helpers/kubectl.js';
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) {
+    if (c.exitCode === null && c.signalCode === null) {
+      const gone = new Promise((r) => c.once('close', r));
+      c.kill('SIGKILL');
+      await gone;
+    }
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function until(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const tick = () => {
+      if (pred()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
+}
+
+it.skipIf(!cliIsBuilt())(
+  'sdrain sim --rbac: the ServiceAccount kubeconfig is refused until the printed role is applied',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sdrain-sim-rbac-'));
+    dirs.push(dir);
+    const admin = join(dir, 'admin.kubeconfig');
+    const sa = join(dir, 'sdrain.kubeconfig');
+    const child = spawn(
+      process.execPath,
+      [SDRAIN_BIN, 'sim', '--from', join(REPO_ROOT, 'examples/cluster.yaml'), '--kubeconfig-out', admin, '--rbac', '--service-account-kubeconfig-out', sa],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: dir, CI: 'true' } },
+    );
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    await until(() => out.includes('ready') || child.exitCode !== null, 60_000, `the ready line (stderr: ${err})`);
+    expect(out).toContain('RBAC enforced; ServiceAccount kube-system/sdrain kubeconfig');
+    expect(readFileSync(sa, 'utf8')).toContain('token:');
+
+    const kubectl = (kc: string, args: string[], input?: string) => runKubectl(args, { kubeconfig: kc, input, cacheDir: join(dir, 'kubectl-cache') });
+    const refused = await kubectl(sa, ['get', 'nodes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'nodes is forbidden: User "system:serviceaccount:kube-system:sdrain" cannot list resource "nodes" in API group "" at the cluster scope',
+    );
+
+    const role = await runCli(['rbac'], { cwd: dir });
+    expect(role.code, role.stderr).toBe(0);
+    const applied = await kubectl(admin, ['apply', '--validate=false', '-f', '-'], role.stdout);
+    expect(applied.code, applied.stderr).toBe(0);
+
+    const nodes = await kubectl(sa, ['get', 'nodes', '-o', 'name']);
+    expect(nodes.code, nodes.stderr).toBe(0);
+    expect(nodes.stdout).toContain('node/worker-1');
+    const del = await kubectl(sa, ['delete', 'node', 'worker-1']);
+    expect(del.code).toBe(1);
+    expect(del.stderr).toContain('nodes "worker-1" is forbidden');
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  },
+  180_000,
+);
+
+it.skipIf(!cliIsBuilt())('sdrain rbac: scopes, subjects and bad options', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdrain-rbac-cli-'));
+  dirs.push(dir);
+  const plan = await runCli(['rbac', '--for', 'plan', '--user', 'alice@example.com'], { cwd: dir });
+  expect(plan.code, plan.stderr).toBe(0);
+  expect(plan.stdout).toContain('name: sdrain-plan');
+  expect(plan.stdout).toContain('kind: User');
+  expect(plan.stdout).not.toContain('kind: Role\n');
+  expect(plan.stdout).not.toMatch(/verbs: \[[^\]]*(create|update|patch|delete)/);
+  const all = await runCli(['rbac', '--for', 'all', '--lock-namespace', 'maint', '--with-service-account', '--namespace', 'ops'], { cwd: dir });
+  expect(all.code, all.stderr).toBe(0);
+  expect(all.stdout).toMatch(/kind: Role\nmetadata:\n {2}name: sdrain-lock\n {2}namespace: maint/);
+  expect(all.stdout).toContain('verbs: [get, update, delete]');
+  expect(all.stdout).toMatch(/kind: ServiceAccount\nmetadata:\n {2}name: sdrain\n {2}namespace: ops/);
+  const bad = await runCli(['rbac', '--name', 'Not_A_Name'], { cwd: dir });
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain('Cannot use --name "Not_A_Name"');
+  const badScope = await runCli(['rbac', '--for', 'everything'], { cwd: dir });
+  expect(badScope.code).not.toBe(0);
+  expect(badScope.stderr).toContain('plan, apply, all');
+}, 60_000);
