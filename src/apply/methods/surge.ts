@@ -48,25 +48,30 @@ export async function surge(ctx: ActionContext): Promise<void> {
     });
   }
   const original = recorded?.original ?? dep.spec.replicas ?? 1;
-  if (!recorded) {
-    await ctx.gateway.patchWorkload('Deployment', ns, ref.name, {
-      annotations: { [SURGE_ANNOTATION]: formatSurge(key, original), [PLAN_DIGEST_ANNOTATION]: ctx.plan.digest },
-    });
-  }
-  for (const pod of left) {
-    if (pod.metadata.annotations?.[POD_DELETION_COST_ANNOTATION] === MOVE_DELETION_COST) continue;
-    await ctx.gateway.annotatePod(ns, pod.metadata.name, pod.metadata.uid ?? '', {
-      [POD_DELETION_COST_ANNOTATION]: MOVE_DELETION_COST,
-      [PLAN_DIGEST_ANNOTATION]: ctx.plan.digest,
-    });
-  }
   const current = dep.spec.replicas ?? 1;
   const target = current > original ? current : original + left.length;
   let generation = dep.metadata.generation ?? 0;
-  if (current !== target) {
-    const patched = await ctx.gateway.patchWorkload('Deployment', ns, ref.name, { replicas: target });
+  // One patch records the original count and scales up, atomically: a resumed or interrupted
+  // apply always finds the record of a scale-up it did.
+  if (!recorded || current !== target) {
+    const patched = await ctx.gateway.patchWorkload('Deployment', ns, ref.name, {
+      ...(current !== target ? { replicas: target } : {}),
+      ...(recorded ? {} : { annotations: { [SURGE_ANNOTATION]: formatSurge(key, original), [PLAN_DIGEST_ANNOTATION]: ctx.plan.digest } }),
+    });
     generation = patched.metadata.generation ?? generation;
   }
+  // The marks only matter at the scale-back (the ReplicaSet removes the cheapest pods first), so
+  // they are written while the surge pods start, all at once.
+  await Promise.all(
+    left
+      .filter((pod) => pod.metadata.annotations?.[POD_DELETION_COST_ANNOTATION] !== MOVE_DELETION_COST)
+      .map((pod) =>
+        ctx.gateway.annotatePod(ns, pod.metadata.name, pod.metadata.uid ?? '', {
+          [POD_DELETION_COST_ANNOTATION]: MOVE_DELETION_COST,
+          [PLAN_DIGEST_ANNOTATION]: ctx.plan.digest,
+        }),
+      ),
+  );
   let outcome: SurgeWait;
   try {
     outcome = await waitMove<SurgeWait>(
