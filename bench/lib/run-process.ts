@@ -20,6 +20,10 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   measure?: boolean;
+  /** Written to the child's stdin, which is then closed (stdin is ignored when absent). */
+  input?: string;
+  /** Names the process in the note added to stderr when the deadline kills it. */
+  label?: string;
 }
 
 const TIME = '/usr/bin/time';
@@ -29,14 +33,15 @@ export function runProcess(file: string, args: string[], opts: RunOptions = {}):
   const [cmd, argv] = useTime ? [TIME, ['-v', file, ...args]] : [file, args];
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // stdout and stderr are always pipes (only stdin varies).
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timeout = opts.timeoutMs ?? 600_000;
     const timer = setTimeout(() => {
-      stderr += `\n[bench] killed after ${timeout} ms\n`;
+      stderr += `\n[${opts.label ?? 'bench'}] killed after ${timeout} ms\n`;
       child.kill('SIGKILL');
     }, timeout);
     child.on('error', (err) => {
@@ -49,5 +54,6 @@ export function runProcess(file: string, args: string[], opts: RunOptions = {}):
       const m = useTime ? /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr) : null;
       resolve({ code, stdout, stderr, wallMs, ...(m ? { maxRssMiB: Number(m[1]) / 1024 } : {}) });
     });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

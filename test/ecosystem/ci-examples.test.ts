@@ -18,7 +18,7 @@
  * Needs `npx tsc -p tsconfig.build.json` first.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
+import { runProcess } from '../../bench/lib/run-process.js';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -86,22 +86,9 @@ interface JobRun {
   failed?: StepResult;
 }
 
-function runBash(script: string, cwd: string, env: Record<string, string>): Promise<Omit<StepResult, 'id'>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`step timed out\n${script}\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 120_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+async function runBash(script: string, cwd: string, env: Record<string, string>): Promise<Omit<StepResult, 'id'>> {
+  const { code, stdout, stderr } = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env, timeoutMs: 120_000, label: `step timed out\n${script}\n` });
+  return { code, stdout, stderr };
 }
 
 /** Runs one job's `run:` steps in `workspace`, like a GitHub runner would. */

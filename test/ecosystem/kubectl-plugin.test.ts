@@ -7,7 +7,7 @@
  * Needs `npx tsc -p tsconfig.build.json` first.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
+import { runProcess } from '../../bench/lib/run-process.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,26 +29,9 @@ interface Result {
 }
 
 /** Runs the real kubectl with a PATH of the plugin dir, node's dir and the system dirs. */
-function runKubectlPlugin(args: string[], path: string, timeoutMs = 60_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(kubectl, args, { cwd: dir, env: { PATH: path, HOME: dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kubectl ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+async function runKubectlPlugin(args: string[], path: string, timeoutMs = 60_000): Promise<Result> {
+  const { code, stdout, stderr } = await runProcess(kubectl, args, { cwd: dir, env: { PATH: path, HOME: dir, NO_COLOR: '1' }, timeoutMs, label: 'test: kubectl' });
+  return { code, stdout, stderr };
 }
 
 const SYSTEM_PATH = '/usr/bin:/bin';

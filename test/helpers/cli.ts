@@ -3,10 +3,10 @@
  * user would: no TTY, the given cwd and environment, optional stdin. Kills it after a deadline
  * so a hung command fails its test instead of the suite.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { runProcess } from '../../bench/lib/run-process.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SDRAIN_BIN = join(REPO_ROOT, 'bin/sdrain.js');
@@ -30,26 +30,14 @@ export function cliIsBuilt(): boolean {
   return existsSync(join(REPO_ROOT, 'dist/cli/main.js'));
 }
 
-export function runCli(args: string[], opts: RunCliOptions): Promise<CliResult> {
+export async function runCli(args: string[], opts: RunCliOptions): Promise<CliResult> {
   const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: opts.cwd, NO_COLOR: '1', ...opts.env };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SDRAIN_BIN, ...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sdrain ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 60_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
+  const { code, stdout, stderr } = await runProcess(process.execPath, [SDRAIN_BIN, ...args], {
+    cwd: opts.cwd,
+    env: env as NodeJS.ProcessEnv,
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    input: opts.input ?? '',
+    label: `test helper: sdrain ${args.join(' ')}`,
   });
+  return { code, stdout, stderr };
 }

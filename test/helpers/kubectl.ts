@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { kubectlBinary } from '../../bench/lib/kubectl-binary.js';
+import { runProcess } from '../../bench/lib/run-process.js';
 
 
 /** Path to the kubectl binary, extracting it on first use (shared with the benchmarks). */
@@ -54,26 +55,13 @@ function args(opts: KubectlOptions, rest: string[]): string[] {
 export async function runKubectl(argv: string[], opts: KubectlOptions): Promise<KubectlResult> {
   const bin = await kubectlPath();
   const cache = opts.cacheDir ?? cacheDirFor(opts.kubeconfig);
-  return new Promise((resolveP, reject) => {
-    const child = spawn(bin, args({ ...opts, cacheDir: cache }, argv), { env: baseEnv(cache), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      stderr += `\n[test helper] kubectl killed after ${opts.timeoutMs ?? 60_000} ms\n`;
-      child.kill('SIGKILL');
-    }, opts.timeoutMs ?? 60_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolveP({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
+  const { code, stdout, stderr } = await runProcess(bin, args({ ...opts, cacheDir: cache }, argv), {
+    env: baseEnv(cache),
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    input: opts.input ?? '',
+    label: 'test helper: kubectl',
   });
+  return { code, stdout, stderr };
 }
 
 /** A long-running kubectl (e.g. `get -w`) whose output can be awaited while it runs. */
