@@ -43,7 +43,9 @@ export async function main(argv: string[], name = 'sdrain'): Promise<void> {
   const io: CliIO = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
-    isTTY: Boolean(process.stderr.isTTY),
+    // Live redraw only on a real terminal: CI systems that allocate a pseudo-terminal set CI,
+    // and TERM=dumb cannot move the cursor; both get plain timestamped lines.
+    isTTY: Boolean(process.stderr.isTTY) && !isCiEnvironment(process.env) && process.env.TERM !== 'dumb',
     // Colour only when both streams are terminals: tables go to stdout, progress to stderr, and
     // `sdrain plan > plan.txt` must not write escape codes into the file. NO_COLOR always wins.
     color: Boolean(process.stdout.isTTY && process.stderr.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb',
@@ -68,4 +70,10 @@ export async function main(argv: string[], name = 'sdrain'): Promise<void> {
   process.off('SIGTERM', onSignal);
   // Let pending writes flush, then exit explicitly so stray handles cannot keep us alive.
   process.stdout.write('', () => process.stderr.write('', () => process.exit(io.exitCode)));
+}
+
+/** True where CI systems say so (GitHub Actions, GitLab, Jenkins, Buildkite… set CI=true). */
+function isCiEnvironment(env: NodeJS.ProcessEnv): boolean {
+  const ci = env.CI;
+  return ci !== undefined && ci !== '' && ci.toLowerCase() !== 'false' && ci !== '0';
 }

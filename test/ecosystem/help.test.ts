@@ -7,11 +7,15 @@
  */
 import { describe, it, expect } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { REPO_ROOT, SDRAIN_BIN, cliIsBuilt, runCli } from '../helpers/cli.js';
+import { startTestSim } from '../helpers/sim.js';
+import { demoCluster } from '../../src/demo/demo-cluster.js';
 
 function fakeIo(out: string[]): CliIO {
   return {
@@ -81,7 +85,7 @@ const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).statu
 const ESC = '\u001b[';
 
 /** Runs the binary in a pseudo-terminal (stdout and stderr are the terminal). */
-function runInTerminal(args: string[], env: Record<string, string>): Promise<string> {
+function runInTerminal(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<string> {
   const line = [process.execPath, SDRAIN_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', line, '/dev/null'], {
@@ -95,7 +99,7 @@ function runInTerminal(args: string[], env: Record<string, string>): Promise<str
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`timed out: ${line}\n${out}`));
-    }, 30_000);
+    }, timeoutMs);
     child.on('close', () => {
       clearTimeout(timer);
       resolve(out);
@@ -136,5 +140,34 @@ describe('colour and terminals', () => {
     expect(missing.stderr).toMatch(/^error: .*no-such-plan\.json/m);
     expect(missing.stderr).not.toContain('\u001b');
     expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.skipIf(!hasScript)('apply redraws live progress on a terminal, but prints plain lines when CI is set', async () => {
+    expect(cliIsBuilt()).toBe(true);
+    const file = join(REPO_ROOT, 'examples/cluster.yaml');
+    const objects = demoCluster(readFileSync(file, 'utf8'), file).objects;
+    const sims = await Promise.all([startTestSim({ objects, podStartupMs: 1500 }), startTestSim({ objects, podStartupMs: 1500 })]);
+    const dir = mkdtempSync(join(tmpdir(), 'sdrain-tty-'));
+    try {
+      const outputs = await Promise.all(
+        sims.map(async (sim, i) => {
+          const planFile = join(dir, `plan-${i}.json`);
+          const planned = await runCli(['plan', '-f', join(REPO_ROOT, 'examples/demo-maint.yaml'), '--kubeconfig', sim.kubeconfigPath, '--out', planFile], { cwd: dir });
+          expect(planned.code).toBe(0);
+          // The first in a plain terminal (CI unset), the second as a CI runner with a pseudo-terminal.
+          return runInTerminal(['apply', planFile, '--kubeconfig', sim.kubeconfigPath], i === 0 ? { NO_COLOR: '1' } : { NO_COLOR: '1', CI: 'true' }, 120_000);
+        }),
+      );
+      const [terminal, ci] = outputs as [string, string];
+      // Live view: the cursor moves up to redraw the frame.
+      expect(terminal).toMatch(/\u001b\[\d+A\u001b\[J/);
+      // CI: no cursor movement, one timestamped line per event, the same summary.
+      expect(ci).not.toContain('\u001b[');
+      expect(ci).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z wave 1: done in /m);
+      for (const out of [terminal, ci]) expect(out).toMatch(/min ready/i);
+    } finally {
+      await Promise.all(sims.map((s) => s.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
