@@ -35,5 +35,10 @@ export function compareCodeUnits(a: string, b: string): number {
 
 /** The canonical text of `value`: sorted keys, 2-space indent, trailing newline. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonicalize(value), null, 2) + '\n';
+  return canonicalText(canonicalize(value));
+}
+
+/** The text of a value already canonicalized (keys sorted): 2-space indent, trailing newline. */
+export function canonicalText(sorted: unknown): string {
+  return JSON.stringify(sorted, null, 2) + '\n';
 }

@@ -59,7 +59,8 @@ async function runPlan(io: CliIO, opts: PlanOptions): Promise<void> {
   const snapshot = await loadCluster(io, { ...opts, snapshot: opts.snapshot ?? opts.cluster });
   const { text, plan } = writePlan(computePlan(spec, snapshot, { toolVersion: TOOL_VERSION }));
   await writeOutputFile(io, opts.out, text, 'plan file');
-  io.stdout(renderPlanAs(plan, opts.output, io.color));
+  // -o json is the plan file's bytes: print them rather than serialising the plan again.
+  io.stdout(opts.output === 'json' ? text : renderPlanAs(plan, opts.output, io.color));
   io.stderr(`Plan written to ${opts.out} (digest ${plan.digest}).\n`);
   if (!plan.applicable) {
     const n = plan.findings.filter((f) => f.severity === 'error').length;
