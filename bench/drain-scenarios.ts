@@ -52,18 +52,7 @@ export function seedScenario(scale = 1): DrainScenario {
  */
 export function mixedScenario(scale = 1): DrainScenario {
   const ms = (n: number) => Math.round(n * scale);
-  const objects: KubeObject[] = [namespaceObject('default'), namespaceObject('kube-system'), namespaceObject('shop')];
-  for (let i = 1; i <= 4; i++) objects.push(nodeObject({ name: `worker-${i}`, index: i, zone: ZONES[(i - 1) % 3]!, cpu: '8', memory: '32Gi' }));
-  const workloads: DrainScenario['workloads'] = [];
-  for (let r = 1; r <= 5; r++) {
-    const onW1 = Math.ceil(r / 2);
-    const placement = Array.from({ length: r }, (_, i) => (i < onW1 ? ref(1) : ref(2 + ((i - onW1) % 3))));
-    const app = `web-${r}`;
-    objects.push(...deploymentObjects({ namespace: 'shop', name: app, app, cpu: '200m', memory: '256Mi', startupMs: ms(4000), placement }));
-    workloads.push({ namespace: 'shop', app, label: `Deployment ${app} (${r} replica${r > 1 ? 's' : ''}, default strategy, ${onW1} on worker-1)`, startupMs: ms(4000) });
-  }
-  objects.push(...deploymentObjects({ namespace: 'shop', name: 'cache', app: 'cache', cpu: '200m', memory: '256Mi', startupMs: ms(4000), placement: [ref(1), ref(1), ref(1)] }));
-  workloads.push({ namespace: 'shop', app: 'cache', label: 'Deployment cache (3, all on worker-1)', startupMs: ms(4000) });
+  const { objects, workloads } = fourWorkersWithWebDeployments(ms(4000));
   objects.push(...statefulSetObjects({ namespace: 'shop', name: 'db', app: 'db', cpu: '500m', memory: '1Gi', startupMs: ms(6000), placement: [ref(1), ref(2), ref(3)] }));
   objects.push(pdbObject({ namespace: 'shop', name: 'db', app: 'db', replicas: 3, maxUnavailable: 1 }));
   workloads.push({ namespace: 'shop', app: 'db', label: 'StatefulSet db (3, PDB maxUnavailable 1)', startupMs: ms(6000) });
@@ -152,18 +141,7 @@ function withTermination(objects: KubeObject[], ms: number): KubeObject[] {
  */
 export function realisticScenario(scale = 1): DrainScenario {
   const ms = (n: number) => Math.round(n * scale);
-  const objects: KubeObject[] = [namespaceObject('default'), namespaceObject('kube-system'), namespaceObject('shop')];
-  for (let i = 1; i <= 4; i++) objects.push(nodeObject({ name: `worker-${i}`, index: i, zone: ZONES[(i - 1) % 3]!, cpu: '8', memory: '32Gi' }));
-  const workloads: DrainScenario['workloads'] = [];
-  for (let r = 1; r <= 5; r++) {
-    const onW1 = Math.ceil(r / 2);
-    const placement = Array.from({ length: r }, (_, i) => (i < onW1 ? ref(1) : ref(2 + ((i - onW1) % 3))));
-    const app = `web-${r}`;
-    objects.push(...deploymentObjects({ namespace: 'shop', name: app, app, cpu: '200m', memory: '256Mi', startupMs: ms(15000), placement }));
-    workloads.push({ namespace: 'shop', app, label: `Deployment ${app} (${r} replica${r > 1 ? 's' : ''}, default strategy, ${onW1} on worker-1)`, startupMs: ms(15000) });
-  }
-  objects.push(...deploymentObjects({ namespace: 'shop', name: 'cache', app: 'cache', cpu: '200m', memory: '256Mi', startupMs: ms(15000), placement: [ref(1), ref(1), ref(1)] }));
-  workloads.push({ namespace: 'shop', app: 'cache', label: 'Deployment cache (3, all on worker-1)', startupMs: ms(15000) });
+  const { objects, workloads } = fourWorkersWithWebDeployments(ms(15000));
   return {
     name: 'realistic',
     objects: withTermination(objects, ms(30000)),
@@ -173,4 +151,24 @@ export function realisticScenario(scale = 1): DrainScenario {
     nodes: ['worker-1'],
     workloads,
   };
+}
+
+/**
+ * Four workers (8 CPU, 32 GiB) in three zones, and in namespace shop: default-strategy
+ * Deployments web-1 … web-5 (about half of each on worker-1) and cache (all 3 on worker-1).
+ */
+function fourWorkersWithWebDeployments(startupMs: number): Pick<DrainScenario, 'objects' | 'workloads'> {
+  const objects: KubeObject[] = [namespaceObject('default'), namespaceObject('kube-system'), namespaceObject('shop')];
+  for (let i = 1; i <= 4; i++) objects.push(nodeObject({ name: `worker-${i}`, index: i, zone: ZONES[(i - 1) % 3]!, cpu: '8', memory: '32Gi' }));
+  const workloads: DrainScenario['workloads'] = [];
+  for (let r = 1; r <= 5; r++) {
+    const onW1 = Math.ceil(r / 2);
+    const placement = Array.from({ length: r }, (_, i) => (i < onW1 ? ref(1) : ref(2 + ((i - onW1) % 3))));
+    const app = `web-${r}`;
+    objects.push(...deploymentObjects({ namespace: 'shop', name: app, app, cpu: '200m', memory: '256Mi', startupMs, placement }));
+    workloads.push({ namespace: 'shop', app, label: `Deployment ${app} (${r} replica${r > 1 ? 's' : ''}, default strategy, ${onW1} on worker-1)`, startupMs });
+  }
+  objects.push(...deploymentObjects({ namespace: 'shop', name: 'cache', app: 'cache', cpu: '200m', memory: '256Mi', startupMs, placement: [ref(1), ref(1), ref(1)] }));
+  workloads.push({ namespace: 'shop', app: 'cache', label: 'Deployment cache (3, all on worker-1)', startupMs });
+  return { objects, workloads };
 }
