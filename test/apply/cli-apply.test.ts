@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, Lease, Node, Pod } from '../../src/model/k8s.js';
 import { cliIsBuilt, runCli, SDRAIN_BIN } from '../helpers/cli.js';
-import { startTestSim, type TestSim } from '../helpers/sim.js';
+import { startTestSim, type TestSim, untilStore } from '../helpers/sim.js';
 import { SEED, SEED_MAINT, observeReady } from './apply-harness.js';
 
 /** Each test runs the binary several times; on a loaded 2-core machine one start takes seconds. */
@@ -70,22 +70,6 @@ function startApply(env: Env, args: string[]): { child: ChildProcess; done: Prom
   return { child, done };
 }
 
-/** Resolves when `check` holds after a store write; fails after the deadline. */
-function untilStore(sim: TestSim, check: () => boolean, ms: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-    const off = sim.store.on(() => {
-      if (!check()) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
 
 function worker1(env: Env): Node | undefined {
   return env.sim.store.get<Node>('Node', undefined, 'worker-1');

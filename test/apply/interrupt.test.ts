@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deployment, Lease, Pod } from '../../src/model/k8s.js';
-import { startTestSim, type TestSim } from '../helpers/sim.js';
+import { startTestSim, type TestSim, untilStore } from '../helpers/sim.js';
 import { SEED, makeDeps, observeReady, planLive, runApply, seedSpec } from './apply-harness.js';
 
 const sims: TestSim[] = [];
@@ -12,21 +12,6 @@ afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.stop()));
 });
 
-function until(sim: TestSim, check: () => boolean, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('timed out'));
-    }, ms);
-    const off = sim.store.on(() => {
-      if (!check()) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
 
 describe('apply interrupted', () => {
   it('rolls a surge in flight back, releases the lock, and a re-run completes', async () => {
@@ -37,7 +22,7 @@ describe('apply interrupted', () => {
     const controller = new AbortController();
     const deps = makeDeps(s, { signal: controller.signal });
     const running = runApply(plan, deps);
-    await until(s, () => (s.store.get<Deployment>('Deployment', 'default', 'nginx')?.spec.replicas ?? 3) > 3, 30_000);
+    await untilStore(s, () => (s.store.get<Deployment>('Deployment', 'default', 'nginx')?.spec.replicas ?? 3) > 3, 30_000);
     const abortedAt = Date.now();
     controller.abort(new Error('received SIGINT'));
     const result = await running;

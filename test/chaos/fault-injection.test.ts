@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { Command } from 'commander';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { untilStore } from '../helpers/sim.js';
 import { register } from '../../src/cli/commands/sim.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { formatError } from '../../src/cli/format-error.js';
@@ -41,22 +42,6 @@ async function sim(faults: FaultConfig, controllers = false): Promise<{ s: Simul
 const once = (kc: KubeConfig, method: 'GET' | 'PATCH' | 'POST', path: string, body?: unknown, contentType?: string) =>
   kubeRequest(kc, { method, path, body, contentType, retry: false });
 
-/** Resolves when `pred` holds, checking on every store write; fails after `ms`. */
-function until(s: Simulator, pred: () => boolean, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (pred()) return resolve();
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('timed out'));
-    }, ms);
-    const off = s.store.on(() => {
-      if (!pred()) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
 
 describe('fault injection', () => {
   it('answers the configured codes with Retry-After, and 409 only to writes', async () => {
@@ -126,8 +111,8 @@ describe('fault injection', () => {
         stuckEvictions: [{ namespace: 'default', labels: { app: 'nginx' }, fromMs: 0 }],
       },
     });
-    await until(s, () => s.store.get<Node>('Node', undefined, 'worker-2')?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown', 10_000);
-    await until(s, () => s.store.get<Deployment>('Deployment', 'default', 'nginx')?.spec.replicas === 5, 10_000);
+    await untilStore(s, () => s.store.get<Node>('Node', undefined, 'worker-2')?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown', 10_000);
+    await untilStore(s, () => s.store.get<Deployment>('Deployment', 'default', 'nginx')?.spec.replicas === 5, 10_000);
     const pod = s.store.list('Pod', { namespace: 'default' }).find((p) => p.metadata.labels?.app === 'nginx')!;
     const evict = await once(kc, 'POST', `/api/v1/namespaces/default/pods/${pod.metadata.name}/eviction`, {
       apiVersion: 'policy/v1',
@@ -147,11 +132,11 @@ describe('fault injection', () => {
     const scaled = await once(kc, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/nginx', { spec: { replicas: 4 } }, 'application/merge-patch+json');
     expect(scaled.status).toBe(200);
     const added = () => s.store.list<Pod>('Pod', { namespace: 'default' }).find((p) => !before.has(p.metadata.name));
-    await until(s, () => added()?.status?.phase === 'Running', 10_000);
+    await untilStore(s, () => added()?.status?.phase === 'Running', 10_000);
     const name = added()!.metadata.name;
     expect(added()!.metadata.annotations?.['sim.sdrain.io/never-ready']).toBe('true');
     // Its start-up is 200 ms, but it becomes Ready only when the 2.5 s window closes.
-    await until(s, () => ready(name), 10_000);
+    await untilStore(s, () => ready(name), 10_000);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2500);
     expect(s.store.get<Pod>('Pod', 'default', name)?.metadata.annotations?.['sim.sdrain.io/never-ready']).toBeUndefined();
     expect(s.faultCounts()['never-ready']).toBe(1);

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deployment, Pod } from '../../src/model/k8s.js';
-import { startTestSim, type TestSim } from '../helpers/sim.js';
+import { startTestSim, type TestSim, untilStore } from '../helpers/sim.js';
 import { SEED, makeDeps, observeReady, planLive, runApply, seedSpec } from '../apply/apply-harness.js';
 import { runChaos } from './chaos-run.js';
 
@@ -14,21 +14,6 @@ afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.stop()));
 });
 
-function until(sim: TestSim, check: () => boolean, ms: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-    const off = sim.store.on(() => {
-      if (!check()) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
 
 describe('chaos: scenario faults', () => {
   it('an eviction stuck on a PDB for 5 s delays the evict method but breaks nothing', async () => {
@@ -52,7 +37,7 @@ describe('chaos: scenario faults', () => {
     const observer = observeReady(s, 'default', 'nginx');
     const deps = makeDeps(s);
     const running = runApply(plan, deps);
-    await until(s, () => (s.store.get<Deployment>('Deployment', 'default', 'nginx')?.spec.replicas ?? 3) === 5, 30_000, 'the surge to 5 replicas');
+    await untilStore(s, () => (s.store.get<Deployment>('Deployment', 'default', 'nginx')?.spec.replicas ?? 3) === 5, 30_000, 'the surge to 5 replicas');
     // An HPA-like writer, through the real kubectl, while the surge pods are still starting.
     const scaled = await s.kubectl(['scale', 'deployment/nginx', '--replicas=4', '-n', 'default']);
     expect(scaled.code, scaled.stderr).toBe(0);
@@ -73,7 +58,7 @@ describe('chaos: scenario faults', () => {
     // The same plan now refuses (the cluster changed); a fresh plan for 4 replicas converges.
     await expect(runApply(plan, makeDeps(s))).rejects.toMatchObject({ code: 'DRIFT', message: /replicas=4 minReady=4/ });
     // Plan again once the Deployment settled at the other writer's 4 (as an operator would).
-    await until(
+    await untilStore(
       s,
       () => {
         const d = s.store.get<Deployment>('Deployment', 'default', 'nginx');

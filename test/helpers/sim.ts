@@ -63,3 +63,20 @@ export async function startTestSim(opts: TestSimOptions = {}): Promise<TestSim> 
     },
   };
 }
+
+/** Resolves when `check` holds, checked now and after every store write; fails after `ms`. */
+export function untilStore(sim: { store: Simulator['store'] }, check: () => boolean, ms: number, what = 'a condition on the cluster'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, ms);
+    const off = sim.store.on(() => {
+      if (!check()) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
