@@ -8,22 +8,20 @@
  * cluster-wide watch caches and keeps them watching from the lists' resourceVersions, so the
  * drift check and every later wait (a node's pods, one workload, one pod) share one LIST and one
  * WATCH per kind instead of a LIST + WATCH each; `watch` then hands out filtered views of them.
- * The snapshot is built from exactly the objects those lists returned, normalized as
- * read-snapshot.ts does, so the drift check is as strict as with a separate read.
+ * The snapshot is read by read-snapshot.ts itself (the read `sdrain plan` does), with those
+ * kinds' items taken from the caches' first lists, so the drift check is as strict as a plan.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterError, InputError } from '../errors.js';
+import { ClusterError } from '../errors.js';
 import { matches, parseFieldSelector, parseSelector } from '../kube/selector.js';
 import type { Deployment, Node, Pod, StatefulSet, KubeObject } from '../model/k8s.js';
 import type { ClusterIdentity, Snapshot } from '../model/snapshot.js';
-import { buildSnapshot } from '../snapshot/build-snapshot.js';
-import { slimObject } from '../snapshot/snapshot-file.js';
 import type { ClusterGateway, EvictOutcome, WatchKind, WatchQuery, WorkloadKind, WorkloadPatch, ObjectCache } from './cluster-gateway.js';
 import { toClusterError } from './connect.js';
 import { forbiddenHint } from './access-review.js';
 import { DEFAULT_RETRY, kubeRequest, type KubeRequest, type KubeResponse, type RetryPolicy } from './kube-request.js';
-import { LISTED_RESOURCES } from './read-snapshot.js';
-import { listAllPages, startWatchCache, type WatchCache } from './watch-cache.js';
+import { readLiveSnapshot } from './read-snapshot.js';
+import { startWatchCache, type WatchCache } from './watch-cache.js';
 
 const SMP = 'application/strategic-merge-patch+json';
 
@@ -158,35 +156,15 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
     const caches = new Map<WatchKind, WatchCache>(SHARED_KINDS.map((kind) => [kind, startWatchCache(kc, { kind })]));
     shared = caches;
     try {
-      const lists = await Promise.all(
-        LISTED_RESOURCES.map(async (r) => {
-          const action = `list ${r.kind} objects`;
-          let items: KubeObject[];
-          try {
-            const cache = caches.get(r.kind as WatchKind);
-            if (cache) {
-              await cache.synced;
-              items = await cache.firstList;
-            } else {
-              items = (await listAllPages(kc, r.path)).items;
-            }
-          } catch (err) {
-            if (r.optional && (err as { code?: unknown }).code === 404) return [];
-            throw toClusterError(err, action);
-          }
-          // As read-snapshot.ts normalizes: kind/apiVersion filled in, slimmed like a snapshot file.
-          return items.map((item) => slimObject({ ...item, apiVersion: item.apiVersion || r.apiVersion, kind: item.kind || r.kind }));
-        }),
-      );
-      const objects = lists.flat();
-      const kubeSystem = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'kube-system');
-      const cluster = { ...(opts.server ? { server: opts.server } : {}), ...(kubeSystem?.metadata.uid ? { uid: kubeSystem.metadata.uid } : {}) };
-      const built = buildSnapshot(objects, cluster, opts.server || '<cluster>');
-      if (built.errors.length > 0) {
-        const n = built.errors.length;
-        throw new InputError('INPUT_INVALID', `Cannot use the objects read from the cluster: ${n} problem${n === 1 ? '' : 's'} found`, built.errors);
-      }
-      return built.snapshot;
+      // The same read as `sdrain plan` (read-snapshot.ts), but the shared kinds come from the
+      // caches' first lists, so the watches continue from exactly what the drift check saw.
+      return await readLiveSnapshot(kc, {
+        server: opts.server,
+        itemsOf: (r) => {
+          const cache = caches.get(r.kind as WatchKind);
+          return cache ? cache.synced.then(() => cache.firstList) : undefined;
+        },
+      });
     } catch (err) {
       closeShared();
       throw err;

@@ -77,7 +77,7 @@ export interface WatchCache<T extends KubeObject = KubeObject> extends ObjectCac
  * Every page of a list (`limit` + `continue`); the resourceVersion is the list's, the same on
  * every page. A non-200 answer throws `{ code, body }` (connect.ts toClusterError reads it).
  */
-export async function listAllPages<T extends KubeObject>(
+async function listAllPages<T extends KubeObject>(
   kc: KubeConfig,
   path: string,
   query: { labelSelector?: string; fieldSelector?: string } = {},
