@@ -10,7 +10,14 @@ export const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
 /** The managing controller (the owner reference with `controller: true`), as kubectl drain finds it. */
 export function controllerOf(obj: Pick<KubeObject, 'metadata'>): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
+  const refs = obj.metadata.ownerReferences;
+  if (refs === undefined || refs === null) return undefined;
+  // A plain loop: this runs for every pod of the cluster, several times per plan.
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
+    if (ref.controller === true) return ref;
+  }
+  return undefined;
 }
 
 /** Static pods' API mirrors: deleting them does nothing, so drain skips them. */

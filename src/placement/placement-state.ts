@@ -472,6 +472,7 @@ export class PlacementState {
     for (const ns of namespaces) {
       let best: Set<string>[] | undefined;
       let bestSize = Infinity;
+      if (narrowing.length > 1) this.indexLabels(ns, narrowing);
       for (const r of narrowing) {
         this.indexLabel(ns, r.key);
         const sets: Set<string>[] = [];
@@ -529,11 +530,16 @@ export class PlacementState {
   private namespaceIndex(): Map<string, Set<string>> {
     if (this.nsIndex) return this.nsIndex;
     const index = new Map<string, Set<string>>();
+    // Pods mostly arrive grouped by namespace: reuse the previous pod's set while it matches.
+    let lastNs: string | undefined;
+    let lastSet: Set<string> | undefined;
     for (const [key, p] of this.placed) {
       const ns = entryPod(p).metadata.namespace ?? 'default';
-      let set = index.get(ns);
+      let set = ns === lastNs ? lastSet : index.get(ns);
       if (!set) index.set(ns, (set = this.own(new Set<string>())));
       set.add(key);
+      lastNs = ns;
+      lastSet = set;
     }
     this.nsIndex = index;
     return index;
@@ -547,16 +553,60 @@ export class PlacementState {
     const pool = this.namespaceIndex().get(namespace);
     if (!pool) return;
     const byValue = new Map<string, Set<string>>();
+    // Siblings sit next to each other in the pool: reuse the previous pod's set while the value matches.
+    let lastValue: string | undefined;
+    let lastSet: Set<string> | undefined;
     for (const key of pool) {
       const labels = entryPod(this.placed.get(key)!).metadata.labels;
       if (!labels || !hasOwn(labels, labelKey)) continue;
       const value = labels[labelKey]!;
-      let set = byValue.get(value);
+      let set = value === lastValue ? lastSet : byValue.get(value);
       if (!set) byValue.set(value, (set = new Set()));
       set.add(key);
+      lastValue = value;
+      lastSet = set;
     }
     // Left untagged: the first change to one of these sets copies it (setFor), which is cheap.
     for (const [value, set] of byValue) this.labelIndex.set(labelIndexKey(namespace, labelKey, value), set);
+  }
+
+  /**
+   * `indexLabel` for each requirement's key in one pass over the namespace's pods (the sets come
+   * out exactly as separate passes would make them: same members, same order).
+   */
+  private indexLabels(namespace: string, requirements: readonly Requirement[]): void {
+    const keys: string[] = [];
+    for (const r of requirements) {
+      const id = namespace + SEP + r.key;
+      if (this.indexedLabels.has(id) || keys.includes(r.key)) continue;
+      keys.push(r.key);
+    }
+    if (keys.length < 2) return;
+    for (const k of keys) this.indexedLabels.add(namespace + SEP + k);
+    const pool = this.namespaceIndex().get(namespace);
+    if (!pool) return;
+    const byValue = keys.map(() => new Map<string, Set<string>>());
+    // Per key, the previous pod's value and set (siblings sit next to each other in the pool).
+    const lastValues: (string | undefined)[] = keys.map(() => undefined);
+    const lastSets: (Set<string> | undefined)[] = keys.map(() => undefined);
+    for (const key of pool) {
+      const labels = entryPod(this.placed.get(key)!).metadata.labels;
+      if (!labels) continue;
+      for (let i = 0; i < keys.length; i++) {
+        const labelKey = keys[i]!;
+        if (!hasOwn(labels, labelKey)) continue;
+        const value = labels[labelKey]!;
+        let set = value === lastValues[i] ? lastSets[i] : byValue[i]!.get(value);
+        if (!set) byValue[i]!.set(value, (set = new Set()));
+        set.add(key);
+        lastValues[i] = value;
+        lastSets[i] = set;
+      }
+    }
+    // Key by key, in the order separate `indexLabel` calls would have stored them.
+    for (let i = 0; i < keys.length; i++) {
+      for (const [value, set] of byValue[i]!) this.labelIndex.set(labelIndexKey(namespace, keys[i]!, value), set);
+    }
   }
 
   private mutableNode(name: string): MutableNodeInfo {

@@ -23,6 +23,8 @@ export interface PodContext {
   readonly state: PlacementState;
   readonly pod: Pod;
   readonly key: string;
+  /** The node the pod is placed on in `state` when prepared (undefined for a new pod). */
+  readonly placedOn: string | undefined;
   readonly request: Resources;
   readonly nonZeroRequest: Resources;
   readonly nodeConstraints: NodeMatcher;
@@ -38,6 +40,7 @@ export interface PodContext {
 
 /** Throws RangeError (naming pod and container) for an invalid resource quantity. */
 export function preparePod(state: PlacementState, pod: Pod): PodContext {
+  const key = podKeyOf(pod);
   const { request, nonZero } = state.costsOf(pod);
   const nodeConstraints = compilePodNodeConstraints(pod);
   const pinned = pinnedNodeNames(pod);
@@ -55,7 +58,8 @@ export function preparePod(state: PlacementState, pod: Pod): PodContext {
   return {
     state,
     pod,
-    key: podKeyOf(pod),
+    key,
+    placedOn: state.nodeOf(key),
     request,
     nonZeroRequest: nonZero,
     nodeConstraints,
@@ -77,15 +81,15 @@ export interface FilterOptions {
 }
 
 /** Runs the filters for one node; [] = the pod fits. */
-export function filterNode(ctx: PodContext, node: NodeInfo, opts: FilterOptions = {}): PredicateFailure[] {
+export function filterNode(ctx: PodContext, node: NodeInfo, opts?: FilterOptions): PredicateFailure[] {
   if (ctx.podWide.length > 0) return ctx.podWide;
   if (ctx.pinned && !ctx.pinned.has(node.name)) {
     return [{ predicate: 'NodeAffinity', message: NODE_AFFINITY_MISMATCH, unresolvable: true }];
   }
-  const alreadyHere = ctx.state.nodeOf(ctx.key) === node.name ? ctx.request : undefined;
+  const alreadyHere = ctx.placedOn === node.name ? ctx.request : undefined;
   // Straight-line rather than a list of closures: this runs once per node per pod. Without
   // `all`, the first failing predicate's list is the answer.
-  const all = opts.all === true;
+  const all = opts?.all === true;
   let out: PredicateFailure[] | undefined;
   let f = nodeUnschedulable(ctx.pod, node);
   if (f.length > 0) {

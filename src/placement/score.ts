@@ -9,7 +9,7 @@
  * kube-scheduler breaks ties at random; here the lowest node name wins, so the planner and the
  * simulator agree.
  */
-import type { V1TopologySpreadConstraint, V1WeightedPodAffinityTerm } from '@kubernetes/client-node';
+import type { V1Toleration, V1TopologySpreadConstraint, V1WeightedPodAffinityTerm } from '@kubernetes/client-node';
 import type { Pod } from '../model/k8s.js';
 import { controllerOf, podKeyOf } from '../kube/pod.js';
 import type { Resources } from '../kube/resources.js';
@@ -18,7 +18,7 @@ import { compileNodeSelectorTerm } from './node-selector.js';
 import type { NodeInfo, PlacementState } from './placement-state.js';
 import type { PodContext } from './pod-context.js';
 import { countSpread } from './predicates/pod-topology-spread.js';
-import { intolerablePreferNoSchedule } from './predicates/taint-toleration.js';
+import { tolerationsTolerate } from './predicates/taint-toleration.js';
 
 const MAX = 100;
 
@@ -77,13 +77,19 @@ function spreadScores(ctx: PodContext, nodes: readonly NodeInfo[]): number[] {
   const counted = systemDefault
     ? constraints.map((c) => countSpread(ctx.state, ctx.pod, [c], ctx.nodeConstraints)[0]!)
     : countSpread(ctx.state, ctx.pod, constraints, ctx.nodeConstraints);
+  // Per constraint once, not per node.
+  const logs = counted.map((c) => Math.log(c.domains + 2));
   const raw = nodes.map((n) => {
-    if (!systemDefault && !counted.every((c) => c.topologyKey in n.labels)) return undefined;
+    const labels = n.labels;
+    if (!systemDefault) {
+      for (const c of counted) if (!(c.topologyKey in labels)) return undefined;
+    }
     let score = 0;
-    for (const c of counted) {
-      const v = n.labels[c.topologyKey];
+    for (let j = 0; j < counted.length; j++) {
+      const c = counted[j]!;
+      const v = labels[c.topologyKey];
       if (v === undefined) continue;
-      score += (c.counts.get(v) ?? 0) * Math.log(c.domains + 2) + (c.maxSkew - 1);
+      score += (c.counts.get(v) ?? 0) * logs[j]! + (c.maxSkew - 1);
     }
     return Math.round(score);
   });
@@ -121,9 +127,10 @@ function interPodScores(ctx: PodContext, nodes: readonly NodeInfo[]): number[] {
       values.set(v, (values.get(v) ?? 0) + sign * weighted.weight);
     }
   }
+  const pairs = [...byPair];
   const raw = nodes.map((n) => {
     let score = 0;
-    for (const [k, values] of byPair) {
+    for (const [k, values] of pairs) {
       if (Object.prototype.hasOwnProperty.call(n.labels, k)) score += values.get(n.labels[k]!) ?? 0;
     }
     return score;
@@ -135,35 +142,57 @@ function interPodScores(ctx: PodContext, nodes: readonly NodeInfo[]): number[] {
 
 /** Scores feasible nodes; returns node names with total scores, best first (ties by name). */
 export function scoreNodes(ctx: PodContext, nodes: readonly NodeInfo[]): { node: string; score: number }[] {
-  const scored = unsortedScores(ctx, nodes);
+  const totals = totalScores(ctx, nodes);
+  const scored = nodes.map((n, i) => ({ node: n.name, score: totals[i]! }));
   scored.sort((a, b) => b.score - a.score || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   return scored;
 }
 
 /** The first of `scoreNodes` (highest score, lowest name among equals) without sorting them all. */
 export function bestNode(ctx: PodContext, nodes: readonly NodeInfo[]): string {
-  const scored = unsortedScores(ctx, nodes);
-  let best = scored[0]!;
-  for (const s of scored) if (s.score > best.score || (s.score === best.score && s.node < best.node)) best = s;
-  return best.node;
+  const totals = totalScores(ctx, nodes);
+  let best = 0;
+  let bestScore = totals[0]!;
+  let bestName = nodes[0]!.name;
+  for (let i = 1; i < nodes.length; i++) {
+    const score = totals[i]!;
+    const name = nodes[i]!.name;
+    if (score > bestScore || (score === bestScore && name < bestName)) {
+      best = i;
+      bestScore = score;
+      bestName = name;
+    }
+  }
+  return nodes[best]!.name;
 }
 
-function unsortedScores(ctx: PodContext, nodes: readonly NodeInfo[]): { node: string; score: number }[] {
+/** The PreferNoSchedule taints of `node` that `tolerations` (already narrowed to those effects) do not tolerate. */
+function intolerablePreferNoScheduleCount(tolerations: readonly V1Toleration[], node: NodeInfo): number {
+  let count = 0;
+  for (const t of node.taints) if (t.effect === 'PreferNoSchedule' && !tolerationsTolerate(tolerations, t)) count++;
+  return count;
+}
+
+/** Each node's total score, in `nodes` order. */
+function totalScores(ctx: PodContext, nodes: readonly NodeInfo[]): number[] {
   const preferred = (ctx.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p) => ({
     weight: p.weight,
     match: compileNodeSelectorTerm(p.preference),
   }));
-  const taintCounts = nodes.map((n) => intolerablePreferNoSchedule(ctx.pod, n));
+  // intolerablePreferNoSchedule, with the pod's tolerations narrowed once rather than per node.
+  const tolerations = (ctx.pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+  const taintCounts = nodes.map((n) => (n.taints.length === 0 ? 0 : intolerablePreferNoScheduleCount(tolerations, n)));
   const maxTaints = taintCounts.reduce((a, b) => Math.max(a, b), 0);
-  const affinityRaw = nodes.map((n) => preferred.reduce((sum, p) => (p.match && p.match(n) ? sum + p.weight : sum), 0));
-  const maxAffinity = affinityRaw.reduce((a, b) => Math.max(a, b), 0);
+  const affinityRaw = preferred.length === 0 ? undefined : nodes.map((n) => preferred.reduce((sum, p) => (p.match && p.match(n) ? sum + p.weight : sum), 0));
+  const maxAffinity = affinityRaw === undefined ? 0 : affinityRaw.reduce((a, b) => Math.max(a, b), 0);
   const spread = spreadScores(ctx, nodes);
   const interPod = interPodScores(ctx, nodes);
-  return nodes.map((n, i) => {
+  const out: number[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     const taint = maxTaints === 0 ? MAX : MAX - Math.floor((taintCounts[i]! * MAX) / maxTaints);
-    const affinity = maxAffinity === 0 ? 0 : Math.floor((affinityRaw[i]! * MAX) / maxAffinity);
-    const score =
-      leastAllocatedScore(ctx, n) + balancedScore(ctx.request, n) + 3 * taint + 2 * affinity + 2 * spread[i]! + 2 * interPod[i]!;
-    return { node: n.name, score };
-  });
+    const affinity = maxAffinity === 0 ? 0 : Math.floor((affinityRaw![i]! * MAX) / maxAffinity);
+    out.push(leastAllocatedScore(ctx, n) + balancedScore(ctx.request, n) + 3 * taint + 2 * affinity + 2 * spread[i]! + 2 * interPod[i]!);
+  }
+  return out;
 }

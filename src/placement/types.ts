@@ -66,3 +66,9 @@ export interface ScheduleResult {
    */
   message: string;
 }
+
+/**
+ * The empty failure list the filters return for a node that passes (shared, frozen: they run
+ * once per node per pod, so they do not allocate one each time). Never mutate a filter's result.
+ */
+export const NO_FAILURES = Object.freeze([]) as unknown as PredicateFailure[];

@@ -74,11 +74,42 @@ export function buildClusterIndex(snapshot: Snapshot): ClusterIndex {
   const podsByNode = new Map<string, Pod[]>();
   const podsByController = new Map<string, Pod[]>();
   const pods = canonical(snapshot.pods);
+  // Pods arrive sorted by namespace and name, so a controller's pods mostly come in a run:
+  // reuse the previous pod's list while the controller is the same, instead of building and
+  // looking up its key again.
+  let lastKind: string | undefined;
+  let lastName: string | undefined;
+  let lastNamespace: string | undefined;
+  let lastList: Pod[] | undefined;
+  let lastNode: string | undefined;
+  let lastNodeList: Pod[] | undefined;
   for (const pod of pods) {
     const nodeName = pod.spec?.nodeName;
-    if (nodeName) push(podsByNode, nodeName, pod);
+    if (nodeName) {
+      if (nodeName === lastNode && lastNodeList !== undefined) lastNodeList.push(pod);
+      else {
+        let list = podsByNode.get(nodeName);
+        if (list) list.push(pod);
+        else podsByNode.set(nodeName, (list = [pod]));
+        lastNode = nodeName;
+        lastNodeList = list;
+      }
+    }
     const ctl = controllerOf(pod);
-    if (ctl) push(podsByController, controllerKey(ctl, pod.metadata.namespace), pod);
+    if (!ctl) continue;
+    const namespace = pod.metadata.namespace;
+    if (lastList !== undefined && ctl.kind === lastKind && ctl.name === lastName && namespace === lastNamespace) {
+      lastList.push(pod);
+      continue;
+    }
+    const key = controllerKey(ctl, namespace);
+    let list = podsByController.get(key);
+    if (list) list.push(pod);
+    else podsByController.set(key, (list = [pod]));
+    lastKind = ctl.kind;
+    lastName = ctl.name;
+    lastNamespace = namespace;
+    lastList = list;
   }
   // Read only for PodDisruptionBudget arithmetic: built on first use, so plans without budgets never pay for it.
   let podsByNamespace: Map<string, Pod[]> | undefined;

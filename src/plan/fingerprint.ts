@@ -92,6 +92,16 @@ function podFacts(pod: Pod): Record<string, unknown> {
   };
 }
 
+/**
+ * `list` sorted (stably) by `keyOf` in code-unit order, with each key: the order a comparator
+ * building both keys per comparison gives, with each key built once.
+ */
+function sortedByKey<T>(list: readonly T[], keyOf: (item: T) => string): [string, T][] {
+  const keyed = list.map((item): [string, T] => [keyOf(item), item]);
+  keyed.sort((a, b) => compareStrings(a[0], b[0]));
+  return keyed;
+}
+
 export interface FingerprintInput {
   index: ClusterIndex;
   targetNodes: string[];
@@ -111,15 +121,14 @@ export function fingerprint({ index, targetNodes, workloads }: FingerprintInput)
   const pods: Record<string, unknown> = {};
   const podList: Pod[] = [];
   for (const name of [...targets].sort(compareStrings)) for (const pod of index.podsByNode.get(name) ?? []) podList.push(pod);
-  podList.sort((a, b) => compareStrings(`${a.metadata.namespace ?? ''}/${a.metadata.name}`, `${b.metadata.namespace ?? ''}/${b.metadata.name}`));
-  for (const pod of podList) pods[`${pod.metadata.namespace ?? ''}/${pod.metadata.name}`] = podFacts(pod);
+  for (const [key, pod] of sortedByKey(podList, (p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`)) pods[key] = podFacts(pod);
 
   const wl: Record<string, unknown> = {};
   for (const w of [...workloads].sort((a, b) => compareStrings(a.key, b.key))) {
     wl[`${w.ref.kind}/${w.ref.namespace ?? ''}/${w.ref.name}`] = workloadFacts(w);
   }
   const pdbs: Record<string, unknown> = {};
-  for (const pdb of index.snapshot.pdbs.slice().sort((a, b) => compareStrings(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`))) {
+  for (const [, pdb] of sortedByKey(index.snapshot.pdbs, (o) => `${o.metadata.namespace}/${o.metadata.name}`)) {
     pdbs[`${pdb.metadata.namespace ?? ''}/${pdb.metadata.name}`] = {
       uid: pdb.metadata.uid ?? '',
       selector: pdb.spec?.selector ?? null,
@@ -129,7 +138,7 @@ export function fingerprint({ index, targetNodes, workloads }: FingerprintInput)
     };
   }
   const hpas: Record<string, unknown> = {};
-  for (const hpa of index.snapshot.hpas.slice().sort((a, b) => compareStrings(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`))) {
+  for (const [, hpa] of sortedByKey(index.snapshot.hpas, (o) => `${o.metadata.namespace}/${o.metadata.name}`)) {
     hpas[`${hpa.metadata.namespace ?? ''}/${hpa.metadata.name}`] = {
       uid: hpa.metadata.uid ?? '',
       target: hpa.spec?.scaleTargetRef ? `${hpa.spec.scaleTargetRef.kind}/${hpa.spec.scaleTargetRef.name}` : '',

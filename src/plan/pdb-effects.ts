@@ -54,6 +54,27 @@ export class PdbCache {
   }
 
   private compute(pdb: PodDisruptionBudget): PdbBudget {
+    const st = pdb.status;
+    // A status with every number needs nothing counted (the counts below only fill its gaps).
+    if (
+      st &&
+      typeof st.disruptionsAllowed === 'number' &&
+      st.currentHealthy !== undefined &&
+      st.currentHealthy !== null &&
+      st.desiredHealthy !== undefined &&
+      st.desiredHealthy !== null &&
+      st.expectedPods !== undefined &&
+      st.expectedPods !== null
+    ) {
+      return {
+        pdb,
+        allowed: st.disruptionsAllowed,
+        currentHealthy: st.currentHealthy,
+        desiredHealthy: st.desiredHealthy,
+        expectedPods: st.expectedPods,
+        fromStatus: true,
+      };
+    }
     const sel = this.selector(pdb);
     const pods = sel ? (this.index.podsByNamespace.get(pdb.metadata.namespace ?? '') ?? []).filter((p) => !isTerminal(p) && matches(sel, p.metadata.labels)) : [];
     const expectedPods = pods.length;
@@ -65,7 +86,6 @@ export class PdbCache {
     } catch {
       desiredHealthy = expectedPods;
     }
-    const st = pdb.status;
     if (st && typeof st.disruptionsAllowed === 'number') {
       return {
         pdb,

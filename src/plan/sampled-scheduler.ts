@@ -11,7 +11,7 @@ import type { NodeInfo, PlacementState } from '../placement/placement-state.js';
 import { filterNode, preparePod } from '../placement/pod-context.js';
 import { scheduleOne } from '../placement/schedule.js';
 import { bestNode } from '../placement/score.js';
-import type { ScheduleResult } from '../placement/types.js';
+import type { PredicateFailure, ScheduleResult } from '../placement/types.js';
 
 const MIN_FEASIBLE_NODES_TO_FIND = 100;
 const MIN_FEASIBLE_NODES_PERCENTAGE = 5;
@@ -41,20 +41,39 @@ export class SampledScheduler {
     const want = numFeasibleNodesToFind(n);
     const start = this.next % n;
     const feasible: NodeInfo[] = [];
-    const failures: ScheduleResult['failures'] = {};
+    // Rejected nodes and their failures, turned into the `failures` record only when read (the
+    // planner never reads it; a record with thousands of node-name keys is slow to build).
+    const rejected: NodeInfo[] = [];
+    const reasons: PredicateFailure[][] = [];
     let processed = 0;
+    let at = start;
     while (processed < n && feasible.length < want) {
-      const info = infos[(start + processed) % n]!;
+      const info = infos[at]!;
       processed++;
+      at = at + 1 === n ? 0 : at + 1;
       const f = filterNode(ctx, info);
       if (f.length === 0) feasible.push(info);
-      else failures[info.name] = f;
+      else {
+        rejected.push(info);
+        reasons.push(f);
+      }
     }
     this.next = (start + processed) % n;
     this.nodesExamined += processed;
     // No node fits: every node was examined; let scheduleOne word the message exactly.
     if (feasible.length === 0) return scheduleOne(state, pod);
     const best = feasible.length === 1 ? feasible[0]!.name : bestNode(ctx, feasible);
-    return { node: best, failures, message: '' };
+    let failures: ScheduleResult['failures'] | undefined;
+    return {
+      node: best,
+      get failures(): ScheduleResult['failures'] {
+        if (failures === undefined) {
+          failures = {};
+          for (let i = 0; i < rejected.length; i++) failures[rejected[i]!.name] = reasons[i]!;
+        }
+        return failures;
+      },
+      message: '',
+    };
   }
 }

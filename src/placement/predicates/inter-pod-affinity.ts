@@ -15,7 +15,7 @@ import {
   type CompiledTerm,
 } from '../affinity-term.js';
 import type { NodeInfo, PlacementState } from '../placement-state.js';
-import type { PredicateFailure } from '../types.js';
+import { NO_FAILURES, type PredicateFailure } from '../types.js';
 
 export const AFFINITY_MISMATCH = "node(s) didn't match pod affinity rules";
 export const ANTI_AFFINITY_MISMATCH = "node(s) didn't match pod anti-affinity rules";
@@ -27,21 +27,36 @@ function pairKey(key: string, value: string): string {
   return `${key}\u0000${value}`;
 }
 
+/** No pair key holds more than its one separator, so a pair key names exactly one (key, value). */
+function unambiguous(counts: Counts): boolean {
+  for (const k of counts.keys()) if (k.indexOf('\u0000') !== k.lastIndexOf('\u0000')) return false;
+  return true;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 export interface InterPodAffinityState {
   affinityTerms: CompiledTerm[];
   antiAffinityTerms: CompiledTerm[];
   affinityCounts: Counts;
   antiAffinityCounts: Counts;
   existingAntiAffinityCounts: Counts;
+  /**
+   * The distinct topology keys counted in existingAntiAffinityCounts, or undefined when a counted
+   * key or value contains the pair separator (then every node label must be tried).
+   */
+  existingAntiAffinityKeys: string[] | undefined;
   /** The pod matches all its own affinity terms (lets the first pod of a self-affine group in). */
   selfMatchesAffinity: boolean;
 }
 
-function bump(counts: Counts, node: NodeInfo | undefined, topologyKey: string): void {
+/** Counts the node's domain of `topologyKey`; false when the node lacks the label. */
+function bump(counts: Counts, node: NodeInfo | undefined, topologyKey: string): boolean {
   const v = node?.labels[topologyKey];
-  if (v === undefined) return;
+  if (v === undefined) return false;
   const k = pairKey(topologyKey, v);
   counts.set(k, (counts.get(k) ?? 0) + 1);
+  return true;
 }
 
 export function prepareInterPodAffinity(state: PlacementState, pod: Pod): InterPodAffinityState {
@@ -51,6 +66,7 @@ export function prepareInterPodAffinity(state: PlacementState, pod: Pod): InterP
   const affinityCounts: Counts = new Map();
   const antiAffinityCounts: Counts = new Map();
   const existingAntiAffinityCounts: Counts = new Map();
+  const existingAntiAffinityKeys = new Set<string>();
 
   // Placed pods whose anti-affinity rejects the incoming pod (evaluated once per group of
   // identical terms; only groups whose terms can select the pod's namespace).
@@ -60,7 +76,7 @@ export function prepareInterPodAffinity(state: PlacementState, pod: Pod): InterP
       if (!termMatches(term, pod, podNsLabels)) continue;
       for (const key of group.podKeys) {
         if (key === self) continue;
-        bump(existingAntiAffinityCounts, state.nodeInfo(state.nodeOf(key)!), term.topologyKey);
+        if (bump(existingAntiAffinityCounts, state.nodeInfo(state.nodeOf(key)!), term.topologyKey)) existingAntiAffinityKeys.add(term.topologyKey);
       }
     }
   }
@@ -90,7 +106,15 @@ export function prepareInterPodAffinity(state: PlacementState, pod: Pod): InterP
 
   const selfMatchesAffinity =
     affinityTerms.length > 0 && affinityTerms.every((t) => termMatches(t, pod, podNsLabels));
-  return { affinityTerms, antiAffinityTerms, affinityCounts, antiAffinityCounts, existingAntiAffinityCounts, selfMatchesAffinity };
+  return {
+    affinityTerms,
+    antiAffinityTerms,
+    affinityCounts,
+    antiAffinityCounts,
+    existingAntiAffinityCounts,
+    existingAntiAffinityKeys: unambiguous(existingAntiAffinityCounts) ? [...existingAntiAffinityKeys] : undefined,
+    selfMatchesAffinity,
+  };
 }
 
 export function interPodAffinity(s: InterPodAffinityState, node: NodeInfo): PredicateFailure[] {
@@ -115,11 +139,24 @@ export function interPodAffinity(s: InterPodAffinityState, node: NodeInfo): Pred
   }
   // Placed pods' anti-affinity.
   if (s.existingAntiAffinityCounts.size > 0) {
-    for (const [k, v] of Object.entries(node.labels)) {
-      if ((s.existingAntiAffinityCounts.get(pairKey(k, v)) ?? 0) > 0) {
-        return [{ predicate: 'InterPodAffinity', message: EXISTING_ANTI_AFFINITY_MISMATCH }];
+    // Only the counted topology keys can match a node label: look those up instead of building
+    // a key for every label of every node.
+    const labels = node.labels;
+    const keys = s.existingAntiAffinityKeys;
+    if (keys !== undefined) {
+      for (const k of keys) {
+        if (!hasOwn(labels, k)) continue;
+        if ((s.existingAntiAffinityCounts.get(pairKey(k, labels[k]!)) ?? 0) > 0) {
+          return [{ predicate: 'InterPodAffinity', message: EXISTING_ANTI_AFFINITY_MISMATCH }];
+        }
+      }
+    } else {
+      for (const [k, v] of Object.entries(labels)) {
+        if ((s.existingAntiAffinityCounts.get(pairKey(k, v)) ?? 0) > 0) {
+          return [{ predicate: 'InterPodAffinity', message: EXISTING_ANTI_AFFINITY_MISMATCH }];
+        }
       }
     }
   }
-  return [];
+  return NO_FAILURES;
 }

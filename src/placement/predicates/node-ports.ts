@@ -1,7 +1,7 @@
 /** NodePorts: a hostPort (protocol, IP) may be used by one pod per node; 0.0.0.0 conflicts with every IP. */
 import type { Pod } from '../../model/k8s.js';
 import type { NodeInfo } from '../placement-state.js';
-import type { PredicateFailure } from '../types.js';
+import { NO_FAILURES, type PredicateFailure } from '../types.js';
 
 export interface HostPort {
   protocol: string;
@@ -30,7 +30,7 @@ function conflicts(a: HostPort, b: HostPort): boolean {
 }
 
 export function nodePorts(wanted: readonly HostPort[], node: NodeInfo, self: string): PredicateFailure[] {
-  if (wanted.length === 0) return [];
+  if (wanted.length === 0) return NO_FAILURES;
   for (const [key, other] of node.pods) {
     if (key === self) continue;
     for (const used of podHostPorts(other)) {
@@ -39,5 +39,5 @@ export function nodePorts(wanted: readonly HostPort[], node: NodeInfo, self: str
       }
     }
   }
-  return [];
+  return NO_FAILURES;
 }

@@ -12,7 +12,7 @@ import { isTerminating, podKeyOf } from '../../kube/pod.js';
 import { fromLabelSelector, matches, type Selector } from '../../kube/selector.js';
 import { nodeConstraintsSignature, type NodeMatcher } from '../node-selector.js';
 import type { NodeInfo, PlacementState } from '../placement-state.js';
-import type { PredicateFailure } from '../types.js';
+import { NO_FAILURES, type PredicateFailure } from '../types.js';
 import { firstUntoleratedTaint } from './taint-toleration.js';
 
 export const SPREAD_MISMATCH = "node(s) didn't match pod topology spread constraints";
@@ -139,7 +139,7 @@ export function countSpread(
 }
 
 export function topologySpread(s: SpreadState | undefined, node: NodeInfo): PredicateFailure[] {
-  if (!s) return [];
+  if (!s) return NO_FAILURES;
   for (const c of s.constraints) {
     if (!(c.topologyKey in node.labels)) {
       return [{ predicate: 'PodTopologySpread', message: SPREAD_MISSING_LABEL, unresolvable: true }];
@@ -150,5 +150,5 @@ export function topologySpread(s: SpreadState | undefined, node: NodeInfo): Pred
     const skew = matchNum + (c.selfMatch ? 1 : 0) - c.minMatch;
     if (skew > c.maxSkew) return [{ predicate: 'PodTopologySpread', message: SPREAD_MISMATCH }];
   }
-  return [];
+  return NO_FAILURES;
 }

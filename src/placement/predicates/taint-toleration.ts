@@ -5,7 +5,7 @@
 import type { V1Toleration } from '@kubernetes/client-node';
 import type { Pod } from '../../model/k8s.js';
 import type { NodeInfo, Taint } from '../placement-state.js';
-import type { PredicateFailure } from '../types.js';
+import { NO_FAILURES, type PredicateFailure } from '../types.js';
 
 /**
  * One toleration against one taint (core/v1 Toleration.ToleratesTaint): an empty effect matches
@@ -40,8 +40,9 @@ export const UNTOLERATED_TAINT = "node(s) had untolerated taint(s)";
 
 /** The filter, worded like kube-scheduler 1.35. */
 export function taintToleration(pod: Pod, node: NodeInfo): PredicateFailure[] {
+  if (node.taints.length === 0) return NO_FAILURES;
   const taint = firstUntoleratedTaint(pod.spec.tolerations, node.taints);
-  return taint ? [{ predicate: 'TaintToleration', message: UNTOLERATED_TAINT, unresolvable: true }] : [];
+  return taint ? [{ predicate: 'TaintToleration', message: UNTOLERATED_TAINT, unresolvable: true }] : NO_FAILURES;
 }
 
 /** PreferNoSchedule taints the pod does not tolerate (for scoring). */

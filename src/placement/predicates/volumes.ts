@@ -8,7 +8,7 @@ import type { KubeObject, Pod } from '../../model/k8s.js';
 import type { NodeInfo, PlacementState } from '../placement-state.js';
 import { podClaimNames } from '../placement-state.js';
 import { compileNodeSelector, type NodeMatcher } from '../node-selector.js';
-import type { PredicateFailure } from '../types.js';
+import { NO_FAILURES, type PredicateFailure } from '../types.js';
 import { podKeyOf } from '../../kube/pod.js';
 
 const ZONE_LABELS = [
@@ -114,6 +114,7 @@ export function prepareVolumes(state: PlacementState, pod: Pod): VolumeState {
 /** VolumeBinding's per-node part. */
 export function volumeBinding(vs: VolumeState, node: NodeInfo): PredicateFailure[] {
   if (vs.missingPv) return [{ predicate: 'VolumeBinding', message: PV_MISSING, unresolvable: true }];
+  if (vs.pvAffinity.length === 0 && vs.topologies.length === 0) return NO_FAILURES;
   const failures: PredicateFailure[] = [];
   if (vs.pvAffinity.some((m) => !m(node))) failures.push({ predicate: 'VolumeBinding', message: PV_NODE_AFFINITY_CONFLICT, unresolvable: true });
   if (vs.topologies.some((m) => !m(node))) failures.push({ predicate: 'VolumeBinding', message: BIND_CONFLICT, unresolvable: true });
@@ -122,11 +123,11 @@ export function volumeBinding(vs: VolumeState, node: NodeInfo): PredicateFailure
 
 /** VolumeZone: a node without any zone/region label is not constrained. */
 export function volumeZone(vs: VolumeState, node: NodeInfo): PredicateFailure[] {
-  if (vs.zones.length === 0) return [];
-  if (!ZONE_LABELS.some((k) => k in node.labels)) return [];
+  if (vs.zones.length === 0) return NO_FAILURES;
+  if (!ZONE_LABELS.some((k) => k in node.labels)) return NO_FAILURES;
   for (const z of vs.zones) {
     const v = node.labels[z.key] ?? (GA_LABEL[z.key] ? node.labels[GA_LABEL[z.key]!] : undefined);
     if (v === undefined || !z.values.has(v)) return [{ predicate: 'VolumeZone', message: NO_VOLUME_ZONE, unresolvable: true }];
   }
-  return [];
+  return NO_FAILURES;
 }
