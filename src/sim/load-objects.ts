@@ -1,13 +1,15 @@
 /**
- * Turns a dump file (what `kubectl get -o yaml|json` prints) into the objects a simulator
+ * Turns a dump file (what `kubectl get -o yaml|json` prints, or an `sdrain snapshot` file) into the objects a simulator
  * starts with. Real dumps are messy: namespaces exist only implicitly, some objects lack a uid
  * or a namespace, pods name nodes that are not in the file. Those are repaired
  * deterministically; what cannot be used at all becomes an InputError naming the object.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../model/k8s.js';
+import type { KubeObject, Pod } from '../model/k8s.js';
+import { fillPodDefaults } from '../kube/pod-defaults.js';
 import { InputError, type Diagnostic } from '../errors.js';
 import { readObjects } from '../snapshot/read-objects.js';
+import { snapshotFileObjects } from '../snapshot/snapshot-file.js';
 import { resourceForKind } from './server/resources.js';
 
 export interface LoadedObjects {
@@ -49,7 +51,9 @@ export function prepareObjects(input: KubeObject[], file: string): LoadedObjects
       skipped.set(original.kind, (skipped.get(original.kind) ?? 0) + 1);
       continue;
     }
-    const o: KubeObject = { ...original, metadata: { ...original.metadata } };
+    // A slim snapshot file leaves out the pod fields that hold their API-server default.
+    const filled = original.kind === 'Pod' ? fillPodDefaults(original as Pod) : original;
+    const o: KubeObject = { ...filled, metadata: { ...filled.metadata } };
     if (res.namespaced) o.metadata.namespace = o.metadata.namespace || 'default';
     else delete o.metadata.namespace;
     const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -80,7 +84,8 @@ export function prepareObjects(input: KubeObject[], file: string): LoadedObjects
 
 /** Reads and prepares a dump. Throws InputError (every problem at once) when it cannot be used. */
 export function loadObjects(text: string, file: string): LoadedObjects {
-  const read = readObjects(text, file);
+  const own = snapshotFileObjects(text, file);
+  const read = own ? { ...own, warnings: [] } : readObjects(text, file);
   if (read.errors.length > 0) {
     throw new InputError('INPUT_INVALID', `Cannot load the cluster file "${file}": ${read.errors.length} problem${read.errors.length === 1 ? '' : 's'}`, read.errors, 'Fix the objects listed above, or remove them from the file.');
   }

@@ -14,12 +14,15 @@
  *   gives the same bytes, so snapshots diff well.
  * - Slim and secret-free: managedFields, node images, kubectl's last-applied-configuration
  *   annotation, ConfigMap/Secret payloads and every literal env `value` are left out (values
- *   are replaced by ENV_VALUE_REDACTED) — the planner needs none of them.
+ *   are replaced by ENV_VALUE_REDACTED) — the planner needs none of them. Pod fields that hold
+ *   the API server's default (src/kube/pod-defaults.ts) are left out too; the simulator fills
+ *   them back in when it loads the file.
  * - Only apiVersion sdrain.io/v1alpha1 is read; other versions are refused, never guessed at.
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { InputError, type Diagnostic } from '../errors.js';
-import type { KubeObject } from '../model/k8s.js';
+import type { KubeObject, Pod } from '../model/k8s.js';
+import { omitPodDefaults } from '../kube/pod-defaults.js';
 import { SNAPSHOT_KINDS, type ClusterIdentity, type Snapshot } from '../model/snapshot.js';
 import { readObjects, readParsedDocuments } from './read-objects.js';
 import { buildSnapshot } from './build-snapshot.js';
@@ -34,7 +37,7 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Object-level slimming on shallow copies; nested rules (managedFields, env) apply while writing. */
 function slimTop(o: KubeObject): KubeObject {
-  const out: KubeObject = { ...o };
+  const out: KubeObject = o.kind === 'Pod' && o.spec && typeof o.spec === 'object' ? { ...omitPodDefaults(o as Pod) } : { ...o };
   const ann = o.metadata.annotations;
   if (ann && LAST_APPLIED in ann) {
     const rest = { ...ann };
@@ -252,6 +255,15 @@ function readOwnFormat(text: string, file: string): OwnFormat | undefined {
   const reader = new OwnFormatReader(file);
   reader.push(Buffer.from(text, 'utf8'));
   return reader.finish();
+}
+
+/**
+ * The objects of an sdrain snapshot file as stored (slim), for loading it somewhere other than
+ * the planner (the simulator); undefined when `text` is not a snapshot file.
+ */
+export function snapshotFileObjects(text: string, file: string): { objects: KubeObject[]; errors: Diagnostic[] } | undefined {
+  const own = readOwnFormat(text, file);
+  return own && { objects: own.objects, errors: own.errors };
 }
 
 /** True when `text` looks like an sdrain snapshot file (cheap: looks at the start only). */

@@ -56,4 +56,26 @@ describe('live planning through the simulator', () => {
     expect(snapText.startsWith('{"apiVersion":"sdrain.io/v1alpha1","kind":"Snapshot","cluster":')).toBe(true);
     expect(snapText).not.toContain(sim!.sim.token);
   });
+
+  it('leaves the pods\' API defaults out of the snapshot and a simulator loaded from it serves them again', async () => {
+    // A pod created through the API gets the server's defaults, as on a real cluster.
+    const made = await sim!.kubectl(['run', 'defaults-probe', '--image=nginx:1.27', '--restart=Never', '-n', 'default', '--overrides={"spec":{"nodeName":"worker-3"}}']);
+    expect(made.stderr).toBe('');
+    const snap = await runCli(['snapshot', '--out', 'slim.json', '--kubeconfig', sim!.kubeconfigPath], { cwd: dir });
+    expect(snap.code).toBe(0);
+    const text = readFileSync(join(dir, 'slim.json'), 'utf8');
+    const line = text.split('\n').find((l) => l.includes('"name":"defaults-probe"'));
+    expect(line).toBeDefined();
+    for (const field of ['"dnsPolicy"', '"schedulerName"', '"terminationGracePeriodSeconds"', '"terminationMessagePath"', '"lastProbeTime":null']) expect(line).not.toContain(field);
+
+    const copy = await startTestSim({ file: join(dir, 'slim.json'), controllers: false });
+    try {
+      const [orig, again] = await Promise.all([sim!, copy].map((s) => s.kubectl(['get', 'pod', 'defaults-probe', '-n', 'default', '-o', 'json'])));
+      const spec = (r: { stdout: string }) => (JSON.parse(r.stdout) as { spec: Record<string, unknown> }).spec;
+      expect(spec(again!)).toEqual(spec(orig!));
+      expect(spec(again!)).toMatchObject({ dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', restartPolicy: 'Never', terminationGracePeriodSeconds: 30 });
+    } finally {
+      await copy.stop();
+    }
+  });
 });

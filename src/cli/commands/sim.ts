@@ -47,7 +47,7 @@ export function register(program: Command, io: CliIO): void {
   const cmd = program
     .command('sim')
     .description('run a simulated Kubernetes API server (with controllers) loaded from a cluster dump, until interrupted')
-    .requiredOption('--from <file>', 'objects as `kubectl get ... -o yaml|json` prints them')
+    .requiredOption('--from <file>', 'objects as `kubectl get ... -o yaml|json` prints them, or an `sdrain snapshot` file')
     .requiredOption('--kubeconfig-out <file>', 'where to write a kubeconfig for the simulator')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '0')
     .option('--pod-startup-ms <n>', 'time from a pod being bound until it is Running and Ready', '1000')
@@ -61,7 +61,7 @@ export function register(program: Command, io: CliIO): void {
     cmd,
     [
       ['serve the example cluster; then use kubectl --kubeconfig /tmp/sim.kubeconfig', 'sim --from examples/cluster.yaml --kubeconfig-out /tmp/sim.kubeconfig'],
-      ['rehearse on a copy of your cluster (kubectl get nodes,pods,deployments,replicasets,statefulsets,daemonsets,pdb -A -o yaml > copy.yaml)', 'sim --from copy.yaml --kubeconfig-out sim.kubeconfig --pod-startup-ms 3000'],
+      ['rehearse on a copy of your cluster (first: sdrain snapshot --out copy.json)', 'sim --from copy.json --kubeconfig-out sim.kubeconfig --pod-startup-ms 3000'],
       ['inject seeded faults (see src/sim/FIDELITY.md)', 'sim --from examples/cluster.yaml --kubeconfig-out sim.kubeconfig --faults faults.yaml'],
     ],
     'Prints one line containing "ready" and the URL on stdout once it serves; stops on Ctrl-C or SIGTERM.',

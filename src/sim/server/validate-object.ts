@@ -3,7 +3,8 @@
  * the defaults the real API server fills in on create. Kept small on purpose: only what sdrain,
  * kubectl and client-node exercise (see FIDELITY.md).
  */
-import type { KubeObject } from '../../model/k8s.js';
+import type { KubeObject, Pod } from '../../model/k8s.js';
+import { fillPodDefaults } from '../../kube/pod-defaults.js';
 import { apiVersionOf, type ResourceInfo } from './resources.js';
 import { ApiError } from './status.js';
 
@@ -71,12 +72,7 @@ export function applyCreateDefaults(o: KubeObject): void {
   const spec = (o.spec ?? undefined) as Record<string, unknown> | undefined;
   switch (o.kind) {
     case 'Pod': {
-      if (spec) {
-        spec.restartPolicy ??= 'Always';
-        spec.terminationGracePeriodSeconds ??= 30;
-        spec.dnsPolicy ??= 'ClusterFirst';
-        spec.schedulerName ??= 'default-scheduler';
-      }
+      if (spec) Object.assign(o, { spec: fillPodDefaults(o as Pod).spec });
       const st = (o.status ?? {}) as Record<string, unknown>;
       st.phase ??= 'Pending';
       o.status = st;
