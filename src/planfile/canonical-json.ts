@@ -5,15 +5,34 @@
  * `undefined` members are dropped as JSON.stringify does; the text ends with one newline.
  */
 
-/** Returns `value` with every object's keys sorted; refuses values JSON cannot represent. */
-export function canonicalize(value: unknown, path = '$'): unknown {
+/** A value JSON cannot represent; `path` is filled in while the error unwinds. */
+class UnrepresentableError extends TypeError {
+  constructor(
+    readonly what: string,
+    readonly segments: string[] = [],
+  ) {
+    super(what);
+  }
+}
+
+function sortedCopy(value: unknown): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`Cannot write ${path} as JSON: ${String(value)} is not a finite number`);
+    if (!Number.isFinite(value)) throw new UnrepresentableError(`${String(value)} is not a finite number`);
     return value;
   }
   if (Array.isArray(value)) {
-    return value.map((v, i) => (v === undefined ? null : canonicalize(v, `${path}[${i}]`)));
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      try {
+        out[i] = v === undefined ? null : sortedCopy(v);
+      } catch (e) {
+        if (e instanceof UnrepresentableError) e.segments.push(`[${i}]`);
+        throw e;
+      }
+    }
+    return out;
   }
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -21,11 +40,27 @@ export function canonicalize(value: unknown, path = '$'): unknown {
     for (const key of keys) {
       const v = (value as Record<string, unknown>)[key];
       if (v === undefined) continue;
-      out[key] = canonicalize(v, `${path}.${key}`);
+      try {
+        out[key] = sortedCopy(v);
+      } catch (e) {
+        if (e instanceof UnrepresentableError) e.segments.push(`.${key}`);
+        throw e;
+      }
     }
     return out;
   }
-  throw new TypeError(`Cannot write ${path} as JSON: unsupported ${typeof value}`);
+  throw new UnrepresentableError(`unsupported ${typeof value}`);
+}
+
+/** Returns `value` with every object's keys sorted; refuses values JSON cannot represent. */
+export function canonicalize(value: unknown, path = '$'): unknown {
+  try {
+    return sortedCopy(value);
+  } catch (e) {
+    if (!(e instanceof UnrepresentableError)) throw e;
+    // The path is built only on failure (segments were collected innermost first).
+    throw new TypeError(`Cannot write ${path}${e.segments.reverse().join('')} as JSON: ${e.what}`);
+  }
 }
 
 /** Plain code-unit comparison (what `<` does on strings), never locale-dependent. */

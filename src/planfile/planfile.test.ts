@@ -29,6 +29,7 @@ describe('canonicalJson', () => {
   it('refuses values JSON cannot hold', () => {
     expect(() => canonicalJson({ a: NaN })).toThrow(/\$\.a/);
     expect(() => canonicalJson({ a: () => 1 })).toThrow(/function/);
+    expect(() => canonicalJson({ waves: [{ nodes: ['n1'] }, { risk: Infinity }] })).toThrow('Cannot write $.waves[1].risk as JSON: Infinity is not a finite number');
   });
 });
 
