@@ -5,8 +5,7 @@
  * structure; it is also what editors use through yaml-language-server.
  */
 import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldPath } from './yaml-locator.js';
 
 /** A structural problem: where (path, and whether the key itself is at fault) and what. */
@@ -16,8 +15,6 @@ export interface SchemaProblem {
   message: string;
 }
 
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
 let validator: ValidateFunction | undefined;
 
@@ -27,13 +24,36 @@ export function maintenanceSchema(): Record<string, unknown> {
   return require('../../schemas/maintenance.schema.json') as Record<string, unknown>;
 }
 
+/** The ajv instance (options, formats, keywords) the schema is compiled with. */
+export function schemaAjv(opts: { source?: boolean } = {}): Ajv {
+  // Loaded only here: a CLI run uses the precompiled validator and never needs the compiler.
+  const require = createRequire(import.meta.url);
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  // ajv-formats is CommonJS; its export is the function (also as .default).
+  const addFormatsModule = require('ajv-formats') as { default?: (ajv: Ajv) => Ajv } & ((ajv: Ajv) => Ajv);
+  const addFormats = addFormatsModule.default ?? addFormatsModule;
+  const ajv = new AjvClass({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: opts.source === true } });
+  addFormats(ajv);
+  // Used by yaml-language-server (and by us) for friendlier pattern/format messages.
+  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
+  return ajv;
+}
+
+/**
+ * The build writes the compiled validator next to this module (scripts/build-validator.mjs),
+ * which saves every CLI run compiling the schema (~100 ms); from source (tests) it is compiled
+ * here, with the same options.
+ */
+export const PRECOMPILED_VALIDATOR = './maintenance-validator.cjs';
+
 function compiled(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    addFormats(ajv);
-    // Used by yaml-language-server (and by us) for friendlier pattern/format messages.
-    ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-    validator = ajv.compile(maintenanceSchema());
+    const require = createRequire(import.meta.url);
+    try {
+      validator = require(PRECOMPILED_VALIDATOR) as ValidateFunction;
+    } catch {
+      validator = schemaAjv().compile(maintenanceSchema());
+    }
   }
   return validator;
 }
