@@ -16,8 +16,17 @@
  *
  * Syntax errors stop the reading with a JsonItemsError naming the line and the element.
  */
+import { isAscii } from 'node:buffer';
 
 /** A syntax error, with the 1-based line where it was found and the element's index if inside one. */
+/**
+ * UTF-8 bytes as a string. Object dumps are nearly always ASCII, which Latin-1 decoding copies
+ * straight into a one-byte string (cheaper than UTF-8 decoding, same result for ASCII).
+ */
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 export class JsonItemsError extends Error {
   constructor(
     message: string,
@@ -315,7 +324,7 @@ export class JsonItemSplitter {
   private tryParse(chunk: Uint8Array, start: number, end: number, lines: number): boolean {
     let value: unknown;
     try {
-      value = JSON.parse(Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start).toString('utf8'));
+      value = JSON.parse(decode(Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start)));
     } catch {
       return false;
     }
@@ -348,8 +357,8 @@ export class JsonItemSplitter {
   private finishItem(chunk: Uint8Array, from: number, to: number): void {
     const parts = this.itemParts;
     let text: string;
-    if (parts.length === 0) text = Buffer.from(chunk.buffer, chunk.byteOffset + from, to - from).toString('utf8');
-    else text = Buffer.concat([...parts, chunk.subarray(0, to)]).toString('utf8');
+    if (parts.length === 0) text = decode(Buffer.from(chunk.buffer, chunk.byteOffset + from, to - from));
+    else text = decode(Buffer.concat([...parts, chunk.subarray(0, to)]));
     this.itemParts = [];
     this.inItem = false;
     let value: unknown;
