@@ -6,7 +6,7 @@
  * --live: loading the simulator is the slow part). Optional --profile writes a CPU profile of
  * the largest in-process run and lists its hot spots.
  *
- *   node .cache/bench-build/bench/plan-scale.js [--sizes 50,500,5000] [--live 50,500] [--drain 20] [--profile] [--json FILE]
+ *   node --expose-gc .cache/bench-build/bench/plan-scale.js [--sizes 50,500,5000] [--live 50,500] [--drain 20] [--cli-runs 5] [--profile] [--json FILE]
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,6 +42,8 @@ export interface ScaleRow {
   waves: number;
   cliSnapshotMs?: number;
   cliSnapshotRssMiB?: number;
+  /** Fastest and slowest of the CLI runs (cliSnapshotMs is their median). */
+  cliSnapshotRangeMs?: [number, number];
   simLoadMs?: number;
   cliLiveMs?: number;
   cliLiveRssMiB?: number;
@@ -91,7 +93,7 @@ async function startSimProcess(file: string, kubeconfig: string, timeoutMs: numb
   return { ms: performance.now() - start, stop };
 }
 
-export async function runPlanScale(opts: { sizes: number[]; variants: ('full' | 'lean')[]; live: number[]; drain: number; profile: boolean; log?: (s: string) => void; liveTimeoutMs?: number; inProcess?: boolean; cli?: boolean; workDir?: string; fullMax?: number }): Promise<ScaleReport> {
+export async function runPlanScale(opts: { sizes: number[]; variants: ('full' | 'lean')[]; live: number[]; drain: number; profile: boolean; log?: (s: string) => void; liveTimeoutMs?: number; inProcess?: boolean; cli?: boolean; workDir?: string; fullMax?: number; cliRuns?: number }): Promise<ScaleReport> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s));
   const work = opts.workDir ?? BENCH_WORK;
   mkdirSync(work, { recursive: true });
@@ -126,6 +128,14 @@ export async function runPlanScale(opts: { sizes: number[]; variants: ('full' | 
     const tag = `${nodes}-${kind}`;
     writeFileSync(file, text);
     writeFileSync(specFile, scaleMaintenanceYaml(nodes, Math.min(opts.drain, nodes)));
+    const fileMiB = Buffer.byteLength(text) / 1024 / 1024;
+    // The simulator reads `kubectl get -o json` Lists: the same slim objects as one.
+    const listFile = join(work, `cluster-${tag}.list.json`);
+    if (opts.live.includes(nodes) && kind === 'lean') writeFileSync(listFile, listJson((JSON.parse(text) as { items: KubeObject[] }).items));
+    // Nothing large stays in this process while the measured ones run: a collector sweeping
+    // gigabytes here would take a core from them (run with --expose-gc to collect it now).
+    text = '';
+    (globalThis as { gc?: () => void }).gc?.();
 
     const profDir = join(work, 'prof');
     const largest = nodes === Math.max(...opts.sizes) && kind === 'lean';
@@ -150,7 +160,7 @@ export async function runPlanScale(opts: { sizes: number[]; variants: ('full' | 
       nodes,
       objects: kind,
       pods: c.pods,
-      fileMiB: Buffer.byteLength(text) / 1024 / 1024,
+      fileMiB,
       generateMs,
       readMs: c.readMs,
       parseMs: c.parseMs,
@@ -165,18 +175,22 @@ export async function runPlanScale(opts: { sizes: number[]; variants: ('full' | 
     if (opts.cli !== false) {
     log(`plan-scale: ${nodes} nodes through the CLI (snapshot)...\n`);
     const out = join(work, `plan-${tag}.json`);
-    const cli = await runProcess(process.execPath, ['--max-old-space-size=4096', SDRAIN_BIN, 'plan', '-f', specFile, '--snapshot', file, '--out', out, '-o', 'json'], { cwd: REPO_ROOT, measure: true, timeoutMs: 600_000, env: { ...process.env, NO_COLOR: '1' } });
-    if (cli.code !== 0 && cli.code !== 2) throw new Error(`sdrain plan failed for ${nodes} nodes (exit ${cli.code}): ${cli.stderr.slice(-3000)}`);
-    row.cliSnapshotMs = cli.wallMs;
-    row.cliSnapshotRssMiB = cli.maxRssMiB;
+    // Several runs (the machine's speed varies by ±15 % between runs): the median is reported.
+    const walls: number[] = [];
+    for (let run = 0; run < Math.max(1, opts.cliRuns ?? 1); run++) {
+      const cli = await runProcess(process.execPath, ['--max-old-space-size=4096', SDRAIN_BIN, 'plan', '-f', specFile, '--snapshot', file, '--out', out, '-o', 'json'], { cwd: REPO_ROOT, measure: true, timeoutMs: 600_000, env: { ...process.env, NO_COLOR: '1' } });
+      if (cli.code !== 0 && cli.code !== 2) throw new Error(`sdrain plan failed for ${nodes} nodes (exit ${cli.code}): ${cli.stderr.slice(-3000)}`);
+      walls.push(cli.wallMs);
+      row.cliSnapshotRssMiB = Math.max(row.cliSnapshotRssMiB ?? 0, cli.maxRssMiB ?? 0);
+    }
+    walls.sort((a, b) => a - b);
+    row.cliSnapshotMs = walls.length % 2 === 1 ? walls[(walls.length - 1) / 2]! : (walls[walls.length / 2 - 1]! + walls[walls.length / 2]!) / 2;
+    row.cliSnapshotRangeMs = [walls[0]!, walls[walls.length - 1]!];
     }
     if (opts.live.includes(nodes) && kind === 'lean') {
       log(`plan-scale: ${nodes} nodes live (loading sdrain sim)...\n`);
       const kubeconfig = join(work, `kubeconfig-${tag}`);
       try {
-        // The simulator reads `kubectl get -o json` Lists: the same slim objects as one.
-        const listFile = join(work, `cluster-${tag}.list.json`);
-        writeFileSync(listFile, listJson((JSON.parse(text) as { items: KubeObject[] }).items));
         const sim = await startSimProcess(listFile, kubeconfig, opts.liveTimeoutMs ?? 600_000);
         try {
           row.simLoadMs = sim.ms;
@@ -199,7 +213,7 @@ export async function runPlanScale(opts: { sizes: number[]; variants: ('full' | 
 
 export function planScaleMarkdown(r: ScaleReport): string {
   let md = markdownTable(
-    ['nodes', 'pods', 'objects', 'file MiB', 'read ms', 'bare JSON.parse ms', 'load snapshot ms', 'plan ms', 'plan ÷ parse', '(load+plan) ÷ parse', 'peak RSS MiB (in process)', 'CLI from file s', 'CLI peak RSS MiB', 'sim load s', 'CLI live s', 'CLI live peak RSS MiB'],
+    ['nodes', 'pods', 'objects', 'file MiB', 'read ms', 'bare JSON.parse ms', 'load snapshot ms', 'plan ms', 'plan ÷ parse', '(load+plan) ÷ parse', 'peak RSS MiB (in process)', 'CLI from file s (median)', 'CLI range s', 'CLI peak RSS MiB', 'sim load s', 'CLI live s', 'CLI live peak RSS MiB'],
     r.rows.map((x) => [
       x.nodes,
       x.pods,
@@ -213,6 +227,7 @@ export function planScaleMarkdown(r: ScaleReport): string {
       fmt(x.totalToParse, 2),
       fmt(x.childMaxRssMiB, 0),
       fmt(x.cliSnapshotMs !== undefined ? x.cliSnapshotMs / 1000 : undefined, 1),
+      x.cliSnapshotRangeMs ? `${fmt(x.cliSnapshotRangeMs[0] / 1000, 1)}–${fmt(x.cliSnapshotRangeMs[1] / 1000, 1)}` : '—',
       fmt(x.cliSnapshotRssMiB, 0),
       x.liveNote && x.simLoadMs === undefined && !Number.isNaN(x.planMs) ? x.liveNote : fmt(x.simLoadMs !== undefined ? x.simLoadMs / 1000 : undefined, 1),
       fmt(x.cliLiveMs !== undefined ? x.cliLiveMs / 1000 : undefined, 1),
@@ -236,6 +251,7 @@ async function main(): Promise<void> {
     variants: (option(argv, '--objects') ?? 'full,lean').split(',') as ('full' | 'lean')[],
     fullMax: Number(option(argv, '--full-max') ?? '500'),
     profile: flag(argv, '--profile'),
+    cliRuns: Number(option(argv, '--cli-runs') ?? '5'),
   });
   const json = option(argv, '--json') ?? join(BENCH_WORK, 'results', 'plan-scale.json');
   mkdirSync(join(json, '..'), { recursive: true });

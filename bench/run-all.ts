@@ -16,7 +16,7 @@ const PARTS: [string, string[]][] = [
 
 function run(script: string, args: string[]): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=6144', join(BENCH_BUILD, script), ...args], { cwd: REPO_ROOT, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=6144', join(BENCH_BUILD, script), ...args], { cwd: REPO_ROOT, stdio: 'inherit' });
     child.on('close', (code) => resolve(code));
   });
 }
