@@ -20,13 +20,16 @@ import type { Pod } from '../model/k8s.js';
 
 type Rec = Record<string, unknown>;
 
+/** The scheduler that binds pods naming none (kube-scheduler's profile name). */
+export const DEFAULT_SCHEDULER = 'default-scheduler';
+
 /** Pod spec fields with a fixed default. */
 export const POD_SPEC_DEFAULTS: Readonly<Rec> = Object.freeze({
   dnsPolicy: 'ClusterFirst',
   enableServiceLinks: true,
   preemptionPolicy: 'PreemptLowerPriority',
   restartPolicy: 'Always',
-  schedulerName: 'default-scheduler',
+  schedulerName: DEFAULT_SCHEDULER,
   serviceAccountName: 'default',
   terminationGracePeriodSeconds: 30,
 });

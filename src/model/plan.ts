@@ -45,6 +45,8 @@ export type FindingCode =
   | 'EVICT_ONLY_OWNER'
   /** warning: roll/surge bypass a PodDisruptionBudget that is already at its limit (or that the move would go below). */
   | 'PDB_AT_LIMIT'
+  /** warning: the workload's pods name another scheduler (spec.schedulerName); placement is predicted with kube-scheduler's rules. */
+  | 'CUSTOM_SCHEDULER'
   | (string & {});
 
 export interface Finding {

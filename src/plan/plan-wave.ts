@@ -8,6 +8,7 @@ import type { ObjectRef, Pod } from '../model/k8s.js';
 import type { Action, Finding, ResourceAmounts, Wave } from '../model/plan.js';
 import type { MaintenanceSpec } from '../model/spec.js';
 import { podKeyOf } from '../kube/pod.js';
+import { DEFAULT_SCHEDULER } from '../kube/pod-defaults.js';
 import { formatBytes, formatMilli } from '../kube/quantity.js';
 import { classifyPod } from './classify-pod.js';
 import type { ClusterIndex } from './cluster-index.js';
@@ -58,6 +59,27 @@ function workloadRef(w: Workload): ObjectRef {
 
 function label(w: Workload): string {
   return `${w.ref.kind} "${qualifiedName(w.ref)}"`;
+}
+
+/**
+ * Pods bound by another scheduler (spec.schedulerName other than default-scheduler): the plan
+ * predicts their new nodes and capacity with kube-scheduler's rules, which that scheduler need
+ * not follow. One warning per workload, naming the scheduler(s).
+ */
+function customSchedulerFinding(what: string, pods: readonly Pod[]): WorkloadFinding | undefined {
+  const names = new Set<string>();
+  for (const p of pods) {
+    const n = p.spec.schedulerName;
+    if (typeof n === 'string' && n !== '' && n !== DEFAULT_SCHEDULER) names.add(n);
+  }
+  if (names.size === 0) return undefined;
+  const list = [...names].sort(compareStrings).map((n) => `"${n}"`).join(', ');
+  return {
+    severity: 'warning',
+    code: 'CUSTOM_SCHEDULER',
+    message: `${what} is scheduled by ${list}, not by kube-scheduler: where its new pods land and whether they fit is predicted with kube-scheduler's rules, which that scheduler may not follow`,
+    hint: "Check that scheduler's placement rules and free capacity before applying (sdrain sim only runs kube-scheduler's rules and leaves such pods Pending)",
+  };
 }
 
 function finding(f: WorkloadFinding, wave: number, extra: { node?: string; object?: ObjectRef }): Finding {
@@ -135,6 +157,8 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
     const wFindings = decision.findings.map((f) => finding(f, waveNo, { object: workloadRef(g.workload) }));
     const avail = availabilityFinding(g.workload.ref.kind, label(g.workload), decision.replicas, g.workload.object?.status as { availableReplicas?: number } | undefined);
     if (avail) wFindings.push(finding(avail, waveNo, { object: workloadRef(g.workload) }));
+    const custom = customSchedulerFinding(label(g.workload), g.pods);
+    if (custom) wFindings.push(finding(custom, waveNo, { object: workloadRef(g.workload) }));
     if (forcedEvict.has(key) && decision.method !== 'evict' && decision.method !== 'delete') {
       findings.push({
         severity: 'warning',

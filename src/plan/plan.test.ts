@@ -20,6 +20,21 @@ describe('plan: waves and capacity', () => {
       .deployment('b', { nodes: ['n2'], cpu: '600m' })
       .build();
 
+  it('warns when a workload is placed by another scheduler, once per workload', () => {
+    const snap = new SnapshotBuilder()
+      .node('n1').node('n2').node('n3')
+      .deployment('batch', { nodes: ['n1', 'n1'], cpu: '100m', podSpec: { schedulerName: 'volcano' } })
+      .deployment('web', { nodes: ['n1'], cpu: '100m', podSpec: { schedulerName: 'default-scheduler' } })
+      .deployment('api', { nodes: ['n1'], cpu: '100m' })
+      .build();
+    const p = run(snap, ['n1']);
+    const custom = p.findings.filter((f) => f.code === 'CUSTOM_SCHEDULER');
+    expect(custom).toHaveLength(1);
+    expect(custom[0]).toMatchObject({ severity: 'warning', wave: 1, object: { kind: 'Deployment', name: 'batch' } });
+    expect(custom[0]!.message).toContain('"volcano"');
+    expect(p.applicable).toBe(true);
+  });
+
   it('keeps earlier waves cordoned: the second wave has only one node left', () => {
     const p = run(tight(), ['n1', 'n2'], { workloads: { deployment: 'evict' } });
     expect(p.waves.map((w) => w.nodes)).toEqual([['n1'], ['n2']]);

@@ -10,6 +10,7 @@
  * costs the predicates, not a pass over every pod in the cluster.
  */
 import type { Condition, Pod } from '../../model/k8s.js';
+import { DEFAULT_SCHEDULER } from '../../kube/pod-defaults.js';
 import type { StoreEvent } from '../store/types.js';
 import { isTerminal, isTerminating } from '../../kube/pod.js';
 import { scheduleOne } from '../../placement/index.js';
@@ -22,7 +23,7 @@ const SCHEDULE_ALL = '*';
 
 function wantsScheduling(pod: Pod): boolean {
   if (pod.spec.nodeName || isTerminating(pod) || isTerminal(pod)) return false;
-  if ((pod.spec.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return false;
+  if ((pod.spec.schedulerName ?? DEFAULT_SCHEDULER) !== DEFAULT_SCHEDULER) return false;
   return (pod.spec.schedulingGates ?? []).length === 0;
 }
 
