@@ -472,9 +472,8 @@ export class PlacementState {
     for (const ns of namespaces) {
       let best: Set<string>[] | undefined;
       let bestSize = Infinity;
-      if (narrowing.length > 1) this.indexLabels(ns, narrowing);
+      this.indexLabels(ns, narrowing);
       for (const r of narrowing) {
-        this.indexLabel(ns, r.key);
         const sets: Set<string>[] = [];
         let size = 0;
         for (const v of new Set(r.values)) {
@@ -545,34 +544,10 @@ export class PlacementState {
     return index;
   }
 
-  /** Builds the label index of `labelKey` in `namespace` from its placed pods, once. */
-  private indexLabel(namespace: string, labelKey: string): void {
-    const id = namespace + SEP + labelKey;
-    if (this.indexedLabels.has(id)) return;
-    this.indexedLabels.add(id);
-    const pool = this.namespaceIndex().get(namespace);
-    if (!pool) return;
-    const byValue = new Map<string, Set<string>>();
-    // Siblings sit next to each other in the pool: reuse the previous pod's set while the value matches.
-    let lastValue: string | undefined;
-    let lastSet: Set<string> | undefined;
-    for (const key of pool) {
-      const labels = entryPod(this.placed.get(key)!).metadata.labels;
-      if (!labels || !hasOwn(labels, labelKey)) continue;
-      const value = labels[labelKey]!;
-      let set = value === lastValue ? lastSet : byValue.get(value);
-      if (!set) byValue.set(value, (set = new Set()));
-      set.add(key);
-      lastValue = value;
-      lastSet = set;
-    }
-    // Left untagged: the first change to one of these sets copies it (setFor), which is cheap.
-    for (const [value, set] of byValue) this.labelIndex.set(labelIndexKey(namespace, labelKey, value), set);
-  }
-
   /**
-   * `indexLabel` for each requirement's key in one pass over the namespace's pods (the sets come
-   * out exactly as separate passes would make them: same members, same order).
+   * Builds, once per namespace and label key, the label index of each requirement's key from the
+   * namespace's placed pods — all keys not yet indexed in one pass (each key's sets come out as a
+   * pass of their own would make them: same members, same order).
    */
   private indexLabels(namespace: string, requirements: readonly Requirement[]): void {
     const keys: string[] = [];
@@ -581,7 +556,7 @@ export class PlacementState {
       if (this.indexedLabels.has(id) || keys.includes(r.key)) continue;
       keys.push(r.key);
     }
-    if (keys.length < 2) return;
+    if (keys.length === 0) return;
     for (const k of keys) this.indexedLabels.add(namespace + SEP + k);
     const pool = this.namespaceIndex().get(namespace);
     if (!pool) return;
@@ -603,7 +578,7 @@ export class PlacementState {
         lastSets[i] = set;
       }
     }
-    // Key by key, in the order separate `indexLabel` calls would have stored them.
+    // Key by key, in the order one pass per key would have stored them.
     for (let i = 0; i < keys.length; i++) {
       for (const [value, set] of byValue[i]!) this.labelIndex.set(labelIndexKey(namespace, keys[i]!, value), set);
     }

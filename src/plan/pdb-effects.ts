@@ -55,26 +55,25 @@ export class PdbCache {
 
   private compute(pdb: PodDisruptionBudget): PdbBudget {
     const st = pdb.status;
-    // A status with every number needs nothing counted (the counts below only fill its gaps).
-    if (
-      st &&
-      typeof st.disruptionsAllowed === 'number' &&
-      st.currentHealthy !== undefined &&
-      st.currentHealthy !== null &&
-      st.desiredHealthy !== undefined &&
-      st.desiredHealthy !== null &&
-      st.expectedPods !== undefined &&
-      st.expectedPods !== null
-    ) {
+    let counted: Counts | undefined;
+    const count = (): Counts => (counted ??= this.count(pdb));
+    if (st && typeof st.disruptionsAllowed === 'number') {
+      // The disruption controller's numbers; pods are counted only for those it left out.
       return {
         pdb,
         allowed: st.disruptionsAllowed,
-        currentHealthy: st.currentHealthy,
-        desiredHealthy: st.desiredHealthy,
-        expectedPods: st.expectedPods,
+        currentHealthy: st.currentHealthy ?? count().currentHealthy,
+        desiredHealthy: st.desiredHealthy ?? count().desiredHealthy,
+        expectedPods: st.expectedPods ?? count().expectedPods,
         fromStatus: true,
       };
     }
+    const c = count();
+    return { pdb, allowed: Math.max(0, c.currentHealthy - c.desiredHealthy), ...c, fromStatus: false };
+  }
+
+  /** What the disruption controller would compute from the budget's pods. */
+  private count(pdb: PodDisruptionBudget): Counts {
     const sel = this.selector(pdb);
     const pods = sel ? (this.index.podsByNamespace.get(pdb.metadata.namespace ?? '') ?? []).filter((p) => !isTerminal(p) && matches(sel, p.metadata.labels)) : [];
     const expectedPods = pods.length;
@@ -86,18 +85,14 @@ export class PdbCache {
     } catch {
       desiredHealthy = expectedPods;
     }
-    if (st && typeof st.disruptionsAllowed === 'number') {
-      return {
-        pdb,
-        allowed: st.disruptionsAllowed,
-        currentHealthy: st.currentHealthy ?? currentHealthy,
-        desiredHealthy: st.desiredHealthy ?? desiredHealthy,
-        expectedPods: st.expectedPods ?? expectedPods,
-        fromStatus: true,
-      };
-    }
-    return { pdb, allowed: Math.max(0, currentHealthy - desiredHealthy), currentHealthy, desiredHealthy, expectedPods, fromStatus: false };
+    return { currentHealthy, desiredHealthy, expectedPods };
   }
+}
+
+interface Counts {
+  currentHealthy: number;
+  desiredHealthy: number;
+  expectedPods: number;
 }
 
 export interface PdbFinding {

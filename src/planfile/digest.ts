@@ -16,10 +16,19 @@ import { canonicalJson } from './canonical-json.js';
 export const DIGEST_PREFIX = 'sha256:';
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
+/** The text the digest is taken of: the plan's canonical JSON with `digest` set to "". */
+export function unsealedText(plan: object): string {
+  return canonicalJson({ ...plan, digest: '' });
+}
+
+/** The digest of an unsealedText. */
+export function digestOfUnsealed(text: string): string {
+  return DIGEST_PREFIX + createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 /** Computes the digest of a plan-like object, ignoring whatever its `digest` field holds. */
 export function computeDigest(plan: object): string {
-  const text = canonicalJson({ ...plan, digest: '' });
-  return DIGEST_PREFIX + createHash('sha256').update(text, 'utf8').digest('hex');
+  return digestOfUnsealed(unsealedText(plan));
 }
 
 /** A short form for humans (first 12 hex digits), never for comparison. */

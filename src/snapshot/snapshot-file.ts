@@ -37,7 +37,8 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Object-level slimming on shallow copies; nested rules (managedFields, env) apply while writing. */
 function slimTop(o: KubeObject): KubeObject {
-  const out: KubeObject = o.kind === 'Pod' && o.spec && typeof o.spec === 'object' ? { ...omitPodDefaults(o as Pod) } : { ...o };
+  // omitPodDefaults already returns a copy (its spec is always a new object).
+  const out: KubeObject = o.kind === 'Pod' && o.spec && typeof o.spec === 'object' ? omitPodDefaults(o as Pod) : { ...o };
   const ann = o.metadata.annotations;
   if (ann && LAST_APPLIED in ann) {
     const rest = { ...ann };

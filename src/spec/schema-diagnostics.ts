@@ -51,7 +51,9 @@ function compiled(): ValidateFunction {
     const require = createRequire(import.meta.url);
     try {
       validator = require(PRECOMPILED_VALIDATOR) as ValidateFunction;
-    } catch {
+    } catch (e) {
+      // Only a missing file means "not built": a broken one must not pass unnoticed.
+      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
       validator = schemaAjv().compile(maintenanceSchema());
     }
   }
