@@ -10,7 +10,6 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { generateCluster, scaleMaintenanceYaml } from './generate-cluster.js';
 import { BENCH_BUILD, BENCH_WORK, REPO_ROOT, SDRAIN_BIN } from './lib/bench-paths.js';
 import { hotSpots, type HotSpot } from './lib/cpu-profile.js';
@@ -20,6 +19,7 @@ import { serializeSnapshot } from '../src/snapshot/snapshot-file.js';
 import type { KubeObject } from '../src/model/k8s.js';
 import { fmt, markdownTable } from './lib/markdown-table.js';
 import { runProcess } from './lib/run-process.js';
+import { startSimProcess } from './lib/sim-process.js';
 import { intList, flag, option } from './lib/args.js';
 import { measurePlan, type PlanMeasurement } from './plan-scale-child.js';
 
@@ -55,43 +55,6 @@ export interface ScaleReport {
   hotSpots?: HotSpot[];
 }
 
-
-/** Starts `sdrain sim` on a file and resolves once it printed its ready line. */
-async function startSimProcess(file: string, kubeconfig: string, timeoutMs: number): Promise<{ ms: number; stop(): Promise<void> }> {
-  const start = performance.now();
-  const child = spawn(process.execPath, ['--max-old-space-size=6144', SDRAIN_BIN, 'sim', '--from', file, '--kubeconfig-out', kubeconfig], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const exited = new Promise<void>((r) => child.on('close', () => r()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(t);
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`sdrain sim not ready after ${timeoutMs} ms`)), timeoutMs);
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out += d;
-        if (out.includes('ready at')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`sdrain sim exited before it was ready: ${err.slice(-2000)}`));
-      });
-    });
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { ms: performance.now() - start, stop };
-}
 
 export async function runPlanScale(opts: { sizes: number[]; variants: ('full' | 'lean')[]; live: number[]; drain: number; profile: boolean; log?: (s: string) => void; liveTimeoutMs?: number; inProcess?: boolean; cli?: boolean; workDir?: string; fullMax?: number; cliRuns?: number }): Promise<ScaleReport> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s));
@@ -191,9 +154,9 @@ export async function runPlanScale(opts: { sizes: number[]; variants: ('full' | 
       log(`plan-scale: ${nodes} nodes live (loading sdrain sim)...\n`);
       const kubeconfig = join(work, `kubeconfig-${tag}`);
       try {
-        const sim = await startSimProcess(listFile, kubeconfig, opts.liveTimeoutMs ?? 600_000);
+        const sim = await startSimProcess(['--from', listFile, '--kubeconfig-out', kubeconfig], { nodeArgs: ['--max-old-space-size=6144'], timeoutMs: opts.liveTimeoutMs ?? 600_000 });
         try {
-          row.simLoadMs = sim.ms;
+          row.simLoadMs = sim.readyMs;
           const live = await runProcess(process.execPath, ['--max-old-space-size=4096', SDRAIN_BIN, 'plan', '-f', specFile, '--kubeconfig', kubeconfig, '--out', join(work, `plan-live-${tag}.json`), '-o', 'json'], { cwd: REPO_ROOT, measure: true, timeoutMs: 600_000, env: { ...process.env, NO_COLOR: '1' } });
           if (live.code !== 0 && live.code !== 2) row.liveNote = `sdrain plan exited ${live.code}: ${live.stderr.trim().split('\n').slice(-2).join(' ')}`;
           row.cliLiveMs = live.wallMs;

@@ -3,38 +3,20 @@
  * kubeconfig may do anything, the ServiceAccount one is refused until `sdrain rbac` output is
  * applied with the admin one, then it may list nodes but still not delete them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { cliIsBuilt, REPO_ROOT, runCli, SDRAIN_BIN } from '../helpers/cli.js';
+import { cliIsBuilt, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { startSimProcess, type SimProcess } from '../../bench/lib/sim-process.js';
 import { runKubectl } from '../helpers/kubectl.js';
 
-const children: ChildProcess[] = [];
+const sims: SimProcess[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      const gone = new Promise((r) => c.once('close', r));
-      c.kill('SIGKILL');
-      await gone;
-    }
-  }
+  await Promise.all(sims.splice(0).map((s) => s.stop()));
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function until(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const tick = () => {
-      if (pred()) return resolve();
-      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
 
 it.skipIf(!cliIsBuilt())(
   'sdrain sim --rbac: the ServiceAccount kubeconfig is refused until the printed role is applied',
@@ -43,19 +25,12 @@ it.skipIf(!cliIsBuilt())(
     dirs.push(dir);
     const admin = join(dir, 'admin.kubeconfig');
     const sa = join(dir, 'sdrain.kubeconfig');
-    const child = spawn(
-      process.execPath,
-      [SDRAIN_BIN, 'sim', '--from', join(REPO_ROOT, 'examples/cluster.yaml'), '--kubeconfig-out', admin, '--rbac', '--service-account-kubeconfig-out', sa],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: dir, CI: 'true' } },
-    );
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    await until(() => out.includes('ready') || child.exitCode !== null, 60_000, `the ready line (stderr: ${err})`);
-    expect(out).toContain('RBAC enforced; ServiceAccount kube-system/sdrain kubeconfig');
+    const sim = await startSimProcess(['--from', join(REPO_ROOT, 'examples/cluster.yaml'), '--kubeconfig-out', admin, '--rbac', '--service-account-kubeconfig-out', sa], {
+      env: { PATH: process.env.PATH, HOME: dir, CI: 'true' },
+      timeoutMs: 60_000,
+    });
+    sims.push(sim);
+    expect(sim.stdout()).toContain('RBAC enforced; ServiceAccount kube-system/sdrain kubeconfig');
     expect(readFileSync(sa, 'utf8')).toContain('token:');
 
     const kubectl = (kc: string, args: string[], input?: string) => runKubectl(args, { kubeconfig: kc, input, cacheDir: join(dir, 'kubectl-cache') });
@@ -77,8 +52,7 @@ it.skipIf(!cliIsBuilt())(
     expect(del.code).toBe(1);
     expect(del.stderr).toContain('nodes "worker-1" is forbidden');
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await sim.stop()).toBe(0);
   },
   180_000,
 );

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { runProcess } from '../../bench/lib/run-process.js';
+import { startSimProcess, type SimProcess } from '../../bench/lib/sim-process.js';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -43,9 +44,9 @@ items:
 
 describe('sdrain sim', () => {
   const dirs: string[] = [];
-  const children: ChildProcess[] = [];
-  afterEach(() => {
-    for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  const sims: SimProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(sims.splice(0).map((p) => p.stop()));
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
   const tempDir = () => {
@@ -121,29 +122,18 @@ describe('sdrain sim', () => {
 
   it.skipIf(!existsDist())('runs as the sdrain binary and exits 0 on SIGTERM', async () => {
     const dir = tempDir();
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'sdrain.js'), 'sim', '--from', FIXTURE, '--kubeconfig-out', join(dir, 'kc.yaml')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    await until(() => out.includes('ready') || child.exitCode !== null, 30_000, `the ready line (stderr: ${err})`);
-    expect(out).toContain('ready at https://127.0.0.1:');
+    const sim = await startSimProcess(['--from', FIXTURE, '--kubeconfig-out', join(dir, 'kc.yaml')], { env: { ...process.env, CI: 'true' }, timeoutMs: 30_000 });
+    sims.push(sim);
+    expect(sim.stdout()).toContain('ready at https://127.0.0.1:');
     expect(readFileSync(join(dir, 'kc.yaml'), 'utf8')).toContain('certificate-authority-data');
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await sim.stop()).toBe(0);
 
     writeFileSync(join(dir, 'bad.yaml'), BAD);
-    const bad = spawn(process.execPath, [join(ROOT, 'bin', 'sdrain.js'), 'sim', '--from', join(dir, 'bad.yaml'), '--kubeconfig-out', join(dir, 'kc2.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(bad);
-    let badErr = '';
-    bad.stderr!.on('data', (d: Buffer) => (badErr += d.toString()));
-    const badCode = await new Promise<number | null>((r) => bad.on('close', (c) => r(c)));
-    expect(badCode).toBe(1);
-    expect(badErr).toContain('Cannot load the cluster file');
-    expect(badErr).toContain('Pod "shop/broken"');
-    expect(badErr).not.toMatch(/\n\s+at /);
+    const bad = await runProcess(process.execPath, [join(ROOT, 'bin', 'sdrain.js'), 'sim', '--from', join(dir, 'bad.yaml'), '--kubeconfig-out', join(dir, 'kc2.yaml')], { timeoutMs: 30_000 });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Cannot load the cluster file');
+    expect(bad.stderr).toContain('Pod "shop/broken"');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });
 

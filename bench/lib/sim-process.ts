@@ -1,0 +1,67 @@
+/**
+ * Starts `sdrain sim` as a child process and resolves once it printed its ready line (or
+ * rejects, having stopped it, when it exits first or misses the deadline). Used by the
+ * benchmarks and by tests that need the real binary rather than the in-process simulator.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { REPO_ROOT, SDRAIN_BIN } from './bench-paths.js';
+
+export interface SimProcess {
+  child: ChildProcess;
+  /** Everything printed so far. */
+  stdout(): string;
+  stderr(): string;
+  /** The exit code (null when killed by a signal), once it exits. */
+  exited: Promise<number | null>;
+  /** Wall time from spawn to the ready line. */
+  readyMs: number;
+  /** SIGTERM, then SIGKILL after 5 s; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export interface SimProcessOptions {
+  /** Node.js flags before the script (e.g. --max-old-space-size). */
+  nodeArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+/** `sdrain sim <args>`; args are what follows `sim` (--from, --kubeconfig-out, ...). */
+export async function startSimProcess(args: string[], opts: SimProcessOptions): Promise<SimProcess> {
+  const start = performance.now();
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), SDRAIN_BIN, 'sim', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const code = await exited;
+      clearTimeout(t);
+      return code;
+    }
+    return exited;
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`sdrain sim not ready after ${opts.timeoutMs} ms (stderr: ${err.slice(-2000)})`)), opts.timeoutMs);
+      child.stdout.on('data', () => {
+        if (out.includes('ready at')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`sdrain sim exited (${code}) before it was ready: ${err.slice(-2000)}`));
+      });
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { child, stdout: () => out, stderr: () => err, exited, readyMs: performance.now() - start, stop };
+}
