@@ -162,6 +162,12 @@ export class E2ECluster {
     for (const r of roles.items) await this.rbac.deleteClusterRole({ name: r.metadata!.name! }).catch(() => undefined);
     const bindings = await this.rbac.listClusterRoleBinding({ labelSelector: selector });
     for (const b of bindings.items) await this.rbac.deleteClusterRoleBinding({ name: b.metadata!.name! }).catch(() => undefined);
+    for (const r of (await this.rbac.listRoleForAllNamespaces({ labelSelector: selector })).items) {
+      await this.rbac.deleteNamespacedRole({ namespace: r.metadata!.namespace!, name: r.metadata!.name! }).catch(() => undefined);
+    }
+    for (const b of (await this.rbac.listRoleBindingForAllNamespaces({ labelSelector: selector })).items) {
+      await this.rbac.deleteNamespacedRoleBinding({ namespace: b.metadata!.namespace!, name: b.metadata!.name! }).catch(() => undefined);
+    }
   }
 }
 
