@@ -44,7 +44,7 @@ async function main() {
   mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.partial-${process.pid}`;
   try {
-    await run('go', ['build', '-trimpath', '-ldflags', `-s -w ${versionLdflags(version)}`, '-o', partial, './cmd/kubebin'], { cwd: KUBE_MODULE_DIR, env });
+    await run('go', ['build', '-trimpath', '-buildvcs=false', '-ldflags', `-s -w ${versionLdflags(version)}`, '-o', partial, './cmd/kubebin'], { cwd: KUBE_MODULE_DIR, env });
     const stamped = execFileSync(partial, ['version'], { encoding: 'utf8' }).trim();
     if (!stamped.startsWith(`${version} `)) throw new Error(`the binary reports ${stamped}, expected ${version}`);
     renameSync(partial, target);
