@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { KUBE_MODULE_DIR, binaryPath, buildKey, goVersion, pinnedKubernetesVersion, versionLdflags } from './kube-lib.mjs';
+import { KUBE_MODULE_DIR, binaryPath, buildKey, goBuildArgs, goVersion, pinnedKubernetesVersion } from './kube-lib.mjs';
 
 const started = performance.now();
 const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -44,7 +44,7 @@ async function main() {
   mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.partial-${process.pid}`;
   try {
-    await run('go', ['build', '-trimpath', '-buildvcs=false', '-ldflags', `-s -w ${versionLdflags(version)}`, '-o', partial, './cmd/kubebin'], { cwd: KUBE_MODULE_DIR, env });
+    await run('go', goBuildArgs(version, partial), { cwd: KUBE_MODULE_DIR, env });
     const stamped = execFileSync(partial, ['version'], { encoding: 'utf8' }).trim();
     if (!stamped.startsWith(`${version} `)) throw new Error(`the binary reports ${stamped}, expected ${version}`);
     renameSync(partial, target);

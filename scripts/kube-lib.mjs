@@ -40,6 +40,11 @@ export function versionLdflags(version) {
   return flags.join(' ');
 }
 
+/** The `go build` arguments (part of the cache key): static, no VCS stamp, exact version ldflags. */
+export function goBuildArgs(version, output) {
+  return ['build', '-trimpath', '-buildvcs=false', '-ldflags', `-s -w ${versionLdflags(version)}`, '-o', output, './cmd/kubebin'];
+}
+
 /** `go version`'s line, or undefined when there is no Go on PATH. */
 export function goVersion() {
   try {
@@ -62,7 +67,7 @@ function moduleFiles(dir) {
 /** The cache key of the binary this tree and this Go build. */
 export function buildKey(go) {
   const h = createHash('sha256');
-  h.update(`${go}\n${process.platform}/${process.arch}\n${versionLdflags(pinnedKubernetesVersion())}\n`);
+  h.update(`${go}\n${process.platform}/${process.arch}\nCGO_ENABLED=0 ${goBuildArgs(pinnedKubernetesVersion(), '-').join(' ')}\n`);
   for (const file of moduleFiles(KUBE_MODULE_DIR)) {
     h.update(`${relative(KUBE_MODULE_DIR, file)}\n`);
     h.update(readFileSync(file));

@@ -1,23 +1,24 @@
 /**
  * The real-cluster tier's one cluster: SDRAIN_E2E_KUBECONFIG when set, otherwise a real control
  * plane started here with `scripts/kube-up.mjs` (built by `npm run kube:build`) and stopped at
- * the end. Before any test, it refuses a cluster that runs workloads outside the suite's own
+ * the end — or, with SDRAIN_E2E_BACKEND=sim (`npm run test:kube:sim`), an empty `sdrain sim`
+ * with RBAC enforced, so the very same scenarios measure where the simulator differs. Before any test, it refuses a cluster that runs workloads outside the suite's own
  * namespaces unless SDRAIN_E2E_ALLOW_FOREIGN_WORKLOADS=1.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { kubectlBinary } from '../../bench/lib/kubectl-binary.js';
 import { REPO_ROOT } from '../../bench/lib/bench-paths.js';
-import { startKubeUpProcess } from '../../bench/lib/sim-process.js';
+import { startKubeUpProcess, startSimProcess } from '../../bench/lib/sim-process.js';
 import { E2ECluster, OWNED_LABEL } from './harness/e2e-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfig: string;
-    /** "local" for the control plane started here, "external" for SDRAIN_E2E_KUBECONFIG. */
-    clusterKind: 'local' | 'external';
+    /** "local": the real control plane started here; "sim": `sdrain sim`; "external": SDRAIN_E2E_KUBECONFIG. */
+    clusterKind: 'local' | 'sim' | 'external';
   }
 }
 
@@ -40,8 +41,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const external = process.env.SDRAIN_E2E_KUBECONFIG;
   let stop = async () => {};
   let kubeconfig: string;
+  const sim = !external && process.env.SDRAIN_E2E_BACKEND === 'sim';
   if (external) {
     kubeconfig = external;
+  } else if (sim) {
+    const dir = mkdtempSync(join(tmpdir(), 'sdrain-sim-e2e-'));
+    kubeconfig = join(dir, 'kubeconfig');
+    const empty = join(dir, 'empty.yaml');
+    const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    writeFileSync(empty, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [ns('default'), ns('kube-system'), ns('kube-node-lease')] }));
+    const proc = await startSimProcess(['--from', empty, '--kubeconfig-out', kubeconfig, '--rbac'], { timeoutMs: 60_000 });
+    stop = async () => {
+      await proc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    };
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'sdrain-kube-e2e-'));
     kubeconfig = join(dir, 'kubeconfig');
@@ -71,6 +84,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
   project.provide('kubeconfig', kubeconfig);
-  project.provide('clusterKind', external ? 'external' : 'local');
+  project.provide('clusterKind', external ? 'external' : sim ? 'sim' : 'local');
   return stop;
 }

@@ -21,6 +21,7 @@ import { schedulerController } from './scheduler.js';
 import { kubeletController } from './kubelet.js';
 import { disruptionController } from './disruption-controller.js';
 import { garbageCollector } from './garbage-collector.js';
+import { serviceAccountController } from './serviceaccount-controller.js';
 
 /** Names of the controllers, in the order the pump runs them. */
 export const CONTROLLER_NAMES = [
@@ -33,6 +34,7 @@ export const CONTROLLER_NAMES = [
   'scheduler',
   'kubelet',
   'disruption',
+  'serviceaccount',
 ] as const;
 /** A controller's name, for `ControllerOptions.only`. */
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
@@ -66,6 +68,7 @@ const FACTORIES: Record<ControllerName, (ctx: ControllerContext) => Controller> 
   scheduler: schedulerController,
   kubelet: kubeletController,
   disruption: disruptionController,
+  serviceaccount: serviceAccountController,
 };
 
 /** Back-off before re-syncing a key whose sync threw (a conflict, a vanished object). */
