@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { V1Volume } from '@kubernetes/client-node';
 import type { KubeObject } from '../../model/k8s.js';
 import { buildPlacementState } from '../placement-state.js';
 import { checkPodOnNode, feasibleNodes, scheduleOne } from '../schedule.js';
@@ -116,5 +117,45 @@ describe('VolumeRestrictions (ReadWriteOncePod)', () => {
     expect(r.message).toBe('0/3 nodes are available: node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode.');
     // The holder itself is not in conflict with itself.
     expect(checkPodOnNode(state, state.getPod('default/holder')!, 'a1')).toEqual([]);
+  });
+});
+
+describe('VolumeRestrictions (disk conflicts)', () => {
+  const withVolume = (name: string, volume: V1Volume, node?: string) => makePod(name, { node, spec: { volumes: [volume] } });
+  const gce = (pdName: string, readOnly?: boolean): V1Volume => ({ name: 'd', gcePersistentDisk: { pdName, ...(readOnly ? { readOnly } : {}) } });
+  const ebs = (volumeID: string, readOnly?: boolean): V1Volume => ({ name: 'd', awsElasticBlockStore: { volumeID, ...(readOnly ? { readOnly } : {}) } });
+  const iscsi = (iqn: string, readOnly?: boolean): V1Volume => ({ name: 'd', iscsi: { iqn, targetPortal: '10.0.0.1:3260', lun: 0, ...(readOnly ? { readOnly } : {}) } });
+  const rbd = (monitors: string[], image: string, opts: { pool?: string; readOnly?: boolean } = {}): V1Volume => ({ name: 'd', rbd: { monitors, image, ...opts } });
+
+  // After upstream's volume_restrictions_test.go: same disk read-write → conflict; all read-only → none.
+  it.each<[string, V1Volume, V1Volume, boolean]>([
+    ['the same GCE PD', gce('pd-1'), gce('pd-1'), false],
+    ['another GCE PD', gce('pd-1'), gce('pd-2'), true],
+    ['the same GCE PD, both read-only', gce('pd-1', true), gce('pd-1', true), true],
+    ['the same GCE PD, one read-only', gce('pd-1', true), gce('pd-1'), false],
+    ['the same EBS volume', ebs('vol-1'), ebs('vol-1'), false],
+    ['the same EBS volume, even read-only', ebs('vol-1', true), ebs('vol-1', true), false],
+    ['another EBS volume', ebs('vol-1'), ebs('vol-2'), true],
+    ['the same iSCSI IQN', iscsi('iqn.2026-01.com.example:a'), iscsi('iqn.2026-01.com.example:a'), false],
+    ['the same iSCSI IQN, both read-only', iscsi('iqn.2026-01.com.example:a', true), iscsi('iqn.2026-01.com.example:a', true), true],
+    ['another iSCSI IQN', iscsi('iqn.2026-01.com.example:a'), iscsi('iqn.2026-01.com.example:b'), true],
+    ['an RBD image sharing a monitor', rbd(['m1', 'm2'], 'img'), rbd(['m2', 'm3'], 'img'), false],
+    ['an RBD image, default pool both ways', rbd(['m1'], 'img', { pool: 'rbd' }), rbd(['m1'], 'img'), false],
+    ['an RBD image in another pool', rbd(['m1'], 'img', { pool: 'a' }), rbd(['m1'], 'img', { pool: 'b' }), true],
+    ['an RBD image on other monitors', rbd(['m1'], 'img'), rbd(['m2'], 'img'), true],
+    ['an RBD image, both read-only', rbd(['m1'], 'img', { readOnly: true }), rbd(['m1'], 'img', { readOnly: true }), true],
+    ['different kinds never conflict', gce('vol-1'), ebs('vol-1'), true],
+  ])('%s → fits=%s', (_t, existing, wanted, fits) => {
+    const state = buildPlacementState({ nodes: [makeNode('n'), makeNode('m')], pods: [withVolume('holder', existing, 'n')] });
+    const failures = checkPodOnNode(state, withVolume('p', wanted), 'n');
+    expect(failures).toEqual(fits ? [] : [{ predicate: 'VolumeRestrictions', message: 'node(s) had no available disk' }]);
+    // Only the node holding the disk is ruled out.
+    expect(checkPodOnNode(state, withVolume('p', wanted), 'm')).toEqual([]);
+  });
+
+  it('does not count a placed pod against itself, and names the reason per node', () => {
+    const state = buildPlacementState({ nodes: [makeNode('n'), makeNode('m', { unschedulable: true })], pods: [withVolume('holder', ebs('vol-1'), 'n')] });
+    expect(checkPodOnNode(state, state.getPod('default/holder')!, 'n')).toEqual([]);
+    expect(scheduleOne(state, withVolume('p', ebs('vol-1'))).message).toBe('0/2 nodes are available: 1 node(s) had no available disk, 1 node(s) were unschedulable.');
   });
 });

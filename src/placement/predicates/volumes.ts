@@ -1,5 +1,6 @@
 /**
- * The volume predicates: VolumeRestrictions (ReadWriteOncePod claims used by another pod),
+ * The volume predicates: VolumeRestrictions (ReadWriteOncePod claims used by another pod; its
+ * disk conflicts are in volume-restrictions.ts),
  * VolumeBinding (claims exist; a bound PV's node affinity; unbound claims' binding mode and
  * allowed topologies) and VolumeZone (a bound PV's zone/region labels). `prepareVolumes` does the
  * pod-wide part once (kube-scheduler's PreFilter); `volumeBinding`/`volumeZone` check one node.
