@@ -20,6 +20,7 @@ export { checkPodOnNode, feasibleNodes, scheduleOne, fitErrorMessage, withoutNod
 export { preparePod, filterNode } from './pod-context.js';
 export type { PodContext, FilterOptions } from './pod-context.js';
 export { rwoConflict } from './rwo-conflict.js';
+export { assumedProvisionable } from './predicates/volumes.js';
 export type { RwoConflict } from './rwo-conflict.js';
 export { toleratesTaint, tolerationsTolerate, firstUntoleratedTaint } from './predicates/taint-toleration.js';
 export { compileNodeSelector, compilePodNodeConstraints } from './node-selector.js';
