@@ -220,6 +220,18 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
     actions.push(action);
   }
 
+  for (const key of [...moves.assumedClaims.keys()].sort(compareStrings)) {
+    const { workload, what } = moves.assumedClaims.get(key)!;
+    findings.push({
+      severity: 'warning',
+      code: 'STORAGE_CLASS_UNKNOWN',
+      wave: waveNo,
+      object: workloadRef(workload),
+      message: `${label(workload)}'s new pods mount unbound ${[...what].sort(compareStrings).join(', ')} whose StorageClass is unset or not in the snapshot, which holds no StorageClass at all: the plan assumes they can be bound on any node, while kube-scheduler leaves such a pod Pending unless its class exists and can bind or provision a volume there`,
+      hint: 'Include the StorageClasses in the snapshot (kubectl get storageclass -o yaml) so the plan can check how these claims bind',
+    });
+  }
+
   const over: string[] = [];
   if (moves.absorbed.cpuMilli > free.cpuMilli) over.push('cpu');
   if (moves.absorbed.memory > free.memory) over.push('memory');

@@ -7,6 +7,7 @@
 import type { Deployment, Pod, StatefulSet } from '../model/k8s.js';
 import type { ResourceAmounts } from '../model/plan.js';
 import { podKeyOf } from '../kube/pod.js';
+import { assumedProvisionable } from '../placement/predicates/volumes.js';
 import type { ClusterIndex } from './cluster-index.js';
 import type { MethodDecision } from './choose-method.js';
 import { compareStrings, objectKey } from './compare.js';
@@ -34,6 +35,11 @@ export interface PlacementFailure {
 
 export interface MoveResult {
   failures: PlacementFailure[];
+  /**
+   * Per workload key, the unbound claims of its placed pods that placement could only assume
+   * bindable because the snapshot holds no StorageClass (see assumedProvisionable).
+   */
+  assumedClaims: Map<string, { workload: Workload; what: Set<string> }>;
   /** Requests the remaining nodes absorb at peak. */
   absorbed: ResourceAmounts;
 }
@@ -72,9 +78,16 @@ export function simulateMoves(sim: SimState, index: ClusterIndex, groups: MoveGr
   const inWave = new Set(waveNodes);
   const suffix = `~w${waveNo}`;
 
+  const assumedClaims: MoveResult['assumedClaims'] = new Map();
   const place = (g: MoveGroup, pod: Pod, source: Pod, sourceNode: string | undefined): void => {
     const res = sim.scheduler.schedule(sim.placement, pod);
     if (res.node !== undefined) {
+      const assumed = assumedProvisionable(sim.placement, pod);
+      if (assumed.length > 0) {
+        let entry = assumedClaims.get(g.workload.key);
+        if (!entry) assumedClaims.set(g.workload.key, (entry = { workload: g.workload, what: new Set() }));
+        for (const a of assumed) entry.what.add(a);
+      }
       sim.assign(pod, res.node, g.workload);
       return;
     }
@@ -147,5 +160,5 @@ export function simulateMoves(sim: SimState, index: ClusterIndex, groups: MoveGr
   }
   for (const old of surged) sim.unassign(old);
 
-  return { failures, absorbed };
+  return { failures, assumedClaims, absorbed };
 }
