@@ -10,6 +10,8 @@ import type { MaintenanceSpec } from '../model/spec.js';
 import { podKeyOf } from '../kube/pod.js';
 import { DEFAULT_SCHEDULER } from '../kube/pod-defaults.js';
 import { formatBytes, formatMilli } from '../kube/quantity.js';
+import { nodeUnschedulable } from '../placement/predicates/node-unschedulable.js';
+import { taintToleration } from '../placement/predicates/taint-toleration.js';
 import { classifyPod } from './classify-pod.js';
 import type { ClusterIndex } from './cluster-index.js';
 import { chooseMethod, type MethodDecision, type WorkloadFinding } from './choose-method.js';
@@ -90,11 +92,24 @@ function finding(f: WorkloadFinding, wave: number, extra: { node?: string; objec
   return out;
 }
 
-/** Free allocatable on nodes any pod may use: schedulable and without NoSchedule/NoExecute taints. */
-function freeResources(sim: SimState): ResourceAmounts {
+/**
+ * Free allocatable on the nodes the moving pods may use: every schedulable node without a
+ * NoSchedule/NoExecute taint, and each cordoned or tainted node that one of them passes the
+ * NodeUnschedulable and TaintToleration filters of — such as a dedicated, tainted pool its pods
+ * tolerate (placement puts them there, so its room counts).
+ */
+function freeResources(sim: SimState, moving: readonly Pod[]): ResourceAmounts {
   const free: ResourceAmounts = { cpuMilli: 0, memory: 0, pods: 0 };
+  // One pod per distinct toleration list: replicas share theirs.
+  const byTolerations = new Map<string, Pod>();
+  for (const p of moving) {
+    const key = p.spec.tolerations && p.spec.tolerations.length > 0 ? JSON.stringify(p.spec.tolerations) : '';
+    if (!byTolerations.has(key)) byTolerations.set(key, p);
+  }
+  const representatives = [...byTolerations.values()];
   for (const info of sim.placement.nodeInfos()) {
-    if (info.unschedulable || info.taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) continue;
+    const restricted = info.unschedulable || info.taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+    if (restricted && !representatives.some((p) => nodeUnschedulable(p, info).length === 0 && taintToleration(p, info).length === 0)) continue;
     free.cpuMilli += Math.max(0, info.allocatable.cpuMilli - info.requested.cpuMilli);
     free.memory += Math.max(0, info.allocatable.memory - info.requested.memory);
     free.pods += Math.max(0, info.allocatable.pods - info.requested.pods);
@@ -113,7 +128,6 @@ interface Attempt {
 function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEvict: ReadonlySet<string>): Attempt {
   const { spec, index, sim } = ctx;
   for (const n of nodes) sim.setUnschedulable(n, true);
-  const free = freeResources(sim);
   const findings: Finding[] = [];
   const untouched: Wave['untouched'] = [];
   const groups = new Map<string, { workload: Workload; pods: Pod[]; fromSnapshot: Pod[] }>();
@@ -173,6 +187,9 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
     moveGroups.push({ workload: g.workload, decision, pods: g.pods });
   }
 
+  // Pods that get a replacement (deleted and bare pods only leave).
+  const replaced = moveGroups.filter((g) => g.decision.method !== 'delete' && g.workload.category !== 'unmanaged');
+  const free = freeResources(sim, replaced.flatMap((g) => g.pods));
   const moves = simulateMoves(sim, index, moveGroups, waveNo, nodes);
 
   const evicted = moveGroups.filter((g) => g.decision.method === 'evict' || g.decision.method === 'delete').flatMap((g) => groups.get(g.workload.key)!.fromSnapshot);

@@ -216,3 +216,41 @@ describe('plan: volumes of replacement pods', () => {
     expect(f[0]!.message).toContain('holds no StorageClass at all');
   });
 });
+
+describe('plan: free capacity of tainted and cordoned nodes', () => {
+  const dedicated = { key: 'dedicated', value: 'db', effect: 'NoSchedule' };
+  const tolerate = { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }], nodeSelector: { pool: 'db' } };
+  // A dedicated, tainted pool of two 2-cpu nodes and one small general node.
+  const pool = () =>
+    new SnapshotBuilder()
+      .node('db-1', { cpu: '2', labels: { pool: 'db' }, taints: [dedicated] })
+      .node('db-2', { cpu: '2', labels: { pool: 'db' }, taints: [dedicated] })
+      .node('general', { cpu: '1' })
+      .deployment('db', { nodes: ['db-1', 'db-1'], cpu: '800m', podSpec: tolerate });
+
+  it.each([
+    ['evict', 'evict'],
+    ['surge', 'surge'],
+  ] as const)('counts a tainted node the moving pods tolerate (%s): draining one node of the pool is not blocked', (_t, method) => {
+    const p = run(pool().build(), ['db-1'], { workloads: { deployment: method } });
+    expect(codes(p)).not.toContain('error:INSUFFICIENT_CAPACITY');
+    expect(p.applicable).toBe(true);
+    // db-2's 2 cpu and the general node's 1 cpu.
+    expect(p.waves[0]!.free.cpuMilli).toBe(3000);
+    expect(p.waves[0]!.surge.cpuMilli).toBe(1600);
+  });
+
+  it('leaves out tainted nodes no moving pod tolerates, and the cordoned wave nodes', () => {
+    const snap = pool().deployment('web', { nodes: ['general'], cpu: '100m' }).node('spare', { cpu: '1' }).build();
+    const p = run(snap, ['general'], { workloads: { deployment: 'evict' } });
+    expect(p.waves[0]!.free.cpuMilli).toBe(1000);
+  });
+
+  it('still reports a real shortage in the pool', () => {
+    const snap = pool().deployment('db2', { nodes: ['db-2', 'db-2'], cpu: '800m', podSpec: tolerate }).build();
+    const p = run(snap, ['db-1'], { workloads: { deployment: 'evict' } });
+    expect(codes(p)).toContain('error:UNPLACEABLE');
+    expect(codes(p)).toContain('error:INSUFFICIENT_CAPACITY');
+    expect(p.waves[0]!.free.cpuMilli).toBe(400 + 1000);
+  });
+});
