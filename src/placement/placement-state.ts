@@ -17,6 +17,7 @@ import { requiredAntiAffinityTerms, termsSignature, type CompiledTerm } from './
 import { compareStrings } from './compare-strings.js';
 import type { NodeInfo, Taint } from './node-info.js';
 import { podClaimNames } from './pod-claims.js';
+import type { UndoJournal } from './undo-journal.js';
 
 export { compareStrings } from './compare-strings.js';
 export { podClaimNames } from './pod-claims.js';
@@ -200,9 +201,14 @@ export class PlacementState {
    */
   readonly problems: readonly PlacementProblem[];
   private lenient: ((object: string) => (message: string) => void) | undefined;
+  /**
+   * Where assign, unassign and setUnschedulable record how to undo themselves (the planner's
+   * what-if waves); undefined = not journaled (the simulator). upsertNode/removeNode are not.
+   */
+  readonly journal: UndoJournal | undefined;
 
   /** Use `buildPlacementState`. */
-  constructor(input: PlacementInput) {
+  constructor(input: PlacementInput, journal?: UndoJournal) {
     this.nodes = new Map();
     this.names = [];
     this.ordered = undefined;
@@ -250,6 +256,7 @@ export class PlacementState {
       this.indexExtras(pod, key);
     }
     this.lenient = undefined;
+    this.journal = journal;
   }
 
   /** Node names in sorted (code-unit) order. */
@@ -326,7 +333,9 @@ export class PlacementState {
   /** Cordons or uncordons a node (what the planner does to a wave's nodes). */
   setUnschedulable(nodeName: string, unschedulable: boolean): void {
     const info = this.mutableNode(nodeName);
+    const prev = info.unschedulable;
     info.unschedulable = unschedulable;
+    this.journal?.record(() => this.setUnschedulable(nodeName, prev));
   }
 
   /**
@@ -340,6 +349,12 @@ export class PlacementState {
     const prev = this.placed.get(key);
     const costs = prev && entryPod(prev) === pod ? this.placedCosts(prev) : podCosts(pod, this.lenient?.(`Pod "${key}"`));
     if (prev) this.unassign(key);
+    this.place(pod, key, nodeName, costs);
+    this.journal?.record(() => this.unassign(key));
+  }
+
+  /** assign's bookkeeping, with the pod's costs known. */
+  private place(pod: Pod, key: string, nodeName: string, costs: PodCosts): void {
     const info = this.mutableNode(nodeName);
     info.mutablePods().set(key, pod);
     addInto(info.requested, costs.request);
@@ -382,6 +397,8 @@ export class PlacementState {
     }
     if (hasRequiredAntiAffinity(placed)) this.deleteFrom(this.antiGroups, termsSignature(requiredAntiAffinityTerms(placed)), key);
     if (placed.spec.volumes) for (const claim of podClaimNames(placed)) this.deleteFrom(this.claims, `${ns}/${claim}`, key);
+    const node = entryNode(entry);
+    this.journal?.record(() => this.place(placed, key, node, costs));
     return true;
   }
 
@@ -635,6 +652,6 @@ const EMPTY: ReadonlySet<string> = new Set();
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Builds the placement view of a cluster: nodes, and the non-terminal pods bound to them. */
-export function buildPlacementState(input: PlacementInput): PlacementState {
-  return new PlacementState(input);
+export function buildPlacementState(input: PlacementInput, opts: { journal?: UndoJournal } = {}): PlacementState {
+  return new PlacementState(input, opts.journal);
 }

@@ -19,13 +19,13 @@ import { compareStrings, qualifiedName } from './compare.js';
 import { availabilityFinding, downtimeFinding, expectedMinReady } from './min-ready.js';
 import { bypassEffects, evictionEffects, type PdbCache } from './pdb-effects.js';
 import { resolveWorkload, type Workload } from './resolve-workload.js';
-import type { SimState } from './sim-state.js';
+import type { WhatIfCluster } from './what-if-cluster.js';
 import { simulateMoves, type MoveGroup, type PlacementFailure } from './wave-moves.js';
 
 export interface PlanContext {
   spec: MaintenanceSpec;
   index: ClusterIndex;
-  sim: SimState;
+  whatIf: WhatIfCluster;
   pdbs: PdbCache;
   decisions: Map<string, MethodDecision>;
   /** Workloads whose method findings were already reported (in an earlier wave). */
@@ -98,7 +98,7 @@ function finding(f: WorkloadFinding, wave: number, extra: { node?: string; objec
  * NodeUnschedulable and TaintToleration filters of — such as a dedicated, tainted pool its pods
  * tolerate (placement puts them there, so its room counts).
  */
-function freeResources(sim: SimState, moving: readonly Pod[]): ResourceAmounts {
+function freeResources(whatIf: WhatIfCluster, moving: readonly Pod[]): ResourceAmounts {
   const free: ResourceAmounts = { cpuMilli: 0, memory: 0, pods: 0 };
   // One pod per distinct toleration list: replicas share theirs.
   const byTolerations = new Map<string, Pod>();
@@ -107,7 +107,7 @@ function freeResources(sim: SimState, moving: readonly Pod[]): ResourceAmounts {
     if (!byTolerations.has(key)) byTolerations.set(key, p);
   }
   const representatives = [...byTolerations.values()];
-  for (const info of sim.placement.nodeInfos()) {
+  for (const info of whatIf.placement.nodeInfos()) {
     const restricted = info.unschedulable || info.taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
     if (restricted && !representatives.some((p) => nodeUnschedulable(p, info).length === 0 && taintToleration(p, info).length === 0)) continue;
     free.cpuMilli += Math.max(0, info.allocatable.cpuMilli - info.requested.cpuMilli);
@@ -126,8 +126,8 @@ interface Attempt {
 }
 
 function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEvict: ReadonlySet<string>): Attempt {
-  const { spec, index, sim } = ctx;
-  for (const n of nodes) sim.setUnschedulable(n, true);
+  const { spec, index, whatIf } = ctx;
+  for (const n of nodes) whatIf.setUnschedulable(n, true);
   const findings: Finding[] = [];
   const untouched: Wave['untouched'] = [];
   const groups = new Map<string, { workload: Workload; pods: Pod[]; fromSnapshot: Pod[] }>();
@@ -141,7 +141,7 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
   for (const node of nodes) {
     for (const pod of index.podsByNode.get(node) ?? []) {
       const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-      if (!terminal && sim.placement.getPod(podKeyOf(pod)) !== pod) continue;
+      if (!terminal && whatIf.placement.getPod(podKeyOf(pod)) !== pod) continue;
       const workload = resolveWorkload(pod, index);
       const c = classifyPod(pod, { spec, index, workload });
       for (const v of c.verdicts) findings.push(finding(v, waveNo, { node, object: podRef(pod) }));
@@ -152,8 +152,8 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
       }
       addToGroup(workload, pod, true);
     }
-    for (const [key, pod] of sim.placement.nodeInfo(node)?.pods ?? []) {
-      const w = sim.virtualWorkload(key);
+    for (const [key, pod] of whatIf.placement.nodeInfo(node)?.pods ?? []) {
+      const w = whatIf.virtualWorkload(key);
       if (w) addToGroup(w, pod, false);
     }
   }
@@ -189,8 +189,8 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
 
   // Pods that get a replacement (deleted and bare pods only leave).
   const replaced = moveGroups.filter((g) => g.decision.method !== 'delete' && g.workload.category !== 'unmanaged');
-  const free = freeResources(sim, replaced.flatMap((g) => g.pods));
-  const moves = simulateMoves(sim, index, moveGroups, waveNo, nodes);
+  const free = freeResources(whatIf, replaced.flatMap((g) => g.pods));
+  const moves = simulateMoves(whatIf, index, moveGroups, waveNo, nodes);
 
   const evicted = moveGroups.filter((g) => g.decision.method === 'evict' || g.decision.method === 'delete').flatMap((g) => groups.get(g.workload.key)!.fromSnapshot);
   const eviction = evictionEffects(evicted, ctx.pdbs);
@@ -317,7 +317,7 @@ export function planWave(ctx: PlanContext, nodes: string[], waveNo: number): Wav
       if (more.length > 0) {
         // Surging or restarting would wait forever for pods that fit nowhere: evict those workloads and replay.
         for (const f of more) forcedEvict.add(f.workload.key);
-        ctx.sim.rollback();
+        ctx.whatIf.rollback();
         continue;
       }
     }
@@ -325,7 +325,7 @@ export function planWave(ctx: PlanContext, nodes: string[], waveNo: number): Wav
       const bad = new Map<string, PlacementFailure>();
       for (const f of attempt.failures) for (const n of f.nodes) if (active.includes(n) && !bad.has(n)) bad.set(n, f);
       if (bad.size > 0) {
-        ctx.sim.rollback();
+        ctx.whatIf.rollback();
         for (const [n, f] of [...bad].sort((a, b) => compareStrings(a[0], b[0]))) {
           skippedFindings.push({
             severity: 'warning',
@@ -348,10 +348,10 @@ export function planWave(ctx: PlanContext, nodes: string[], waveNo: number): Wav
       findings.push(...list);
     }
     for (const g of attempt.groups) if (!ctx.workloads.has(g.workload.key)) ctx.workloads.set(g.workload.key, g.workload);
-    ctx.sim.commit();
+    ctx.whatIf.commit();
     if (ctx.spec.spec.afterEach?.uncordon) {
-      for (const n of active) ctx.sim.setUnschedulable(n, false);
-      ctx.sim.commit();
+      for (const n of active) ctx.whatIf.setUnschedulable(n, false);
+      ctx.whatIf.commit();
     }
     return { wave: attempt.wave, findings };
   }
