@@ -16,7 +16,7 @@ import { nodePorts, podHostPorts, type HostPort } from './predicates/node-ports.
 import { nodeResourcesFit } from './predicates/node-resources-fit.js';
 import { nodeUnschedulable } from './predicates/node-unschedulable.js';
 import { taintToleration } from './predicates/taint-toleration.js';
-import { diskConflict, restrictedVolumes } from './predicates/volume-restrictions.js';
+import { restrictedVolumes, volumeRestrictions } from './predicates/volume-restrictions.js';
 import { prepareVolumes, volumeBinding, volumeZone, type VolumeState } from './predicates/volumes.js';
 import { prepareTopologySpread, topologySpread, type SpreadState } from './predicates/pod-topology-spread.js';
 import { interPodAffinity, prepareInterPodAffinity, type InterPodAffinityState } from './predicates/inter-pod-affinity.js';
@@ -126,7 +126,7 @@ export function filterNode(ctx: PodContext, node: NodeInfo, opts?: FilterOptions
     out = more(out, f);
     if (!all) return out;
   }
-  f = diskConflict(ctx.disks, node, ctx.key);
+  f = volumeRestrictions(ctx.disks, ctx.volumes.readWriteOncePodInUse, node, ctx.key);
   if (f.length > 0) {
     out = more(out, f);
     if (!all) return out;

@@ -2,13 +2,15 @@
  * VolumeRestrictions' disk conflicts: an inline GCE persistent disk, AWS EBS volume, Ceph RBD
  * image or iSCSI target that a pod on the node already mounts. Read-write use is exclusive: GCE
  * PD, RBD and iSCSI may be shared only when every pod mounts them read-only; an EBS volume never
- * (upstream's isVolumeConflict). Evicting the other pod would help, so the failure is resolvable.
- * (Its ReadWriteOncePod half is in volumes.ts.)
+ * (upstream's isVolumeConflict). Then, as upstream's Filter, a ReadWriteOncePod claim already in
+ * use by another pod (found by prepareVolumes) rejects the node. Evicting the other pod would
+ * help, so both failures are resolvable.
  */
 import type { V1Volume } from '@kubernetes/client-node';
 import type { Pod } from '../../model/k8s.js';
 import type { NodeInfo } from '../node-info.js';
 import { NO_FAILURES, type PredicateFailure } from '../types.js';
+import { RWOP_CONFLICT } from './volumes.js';
 
 export const DISK_CONFLICT = 'node(s) had no available disk';
 
@@ -41,8 +43,17 @@ export function volumesConflict(v: V1Volume, existing: V1Volume): boolean {
   return false;
 }
 
-/** The per-node filter: `wanted` from `restrictedVolumes`; `self` (a podKey) is never its own conflict. */
-export function diskConflict(wanted: readonly V1Volume[], node: NodeInfo, self: string): PredicateFailure[] {
+/**
+ * The per-node filter: `wanted` from `restrictedVolumes`; `self` (a podKey) is never its own
+ * conflict; `readWriteOncePodInUse` from prepareVolumes.
+ */
+export function volumeRestrictions(wanted: readonly V1Volume[], readWriteOncePodInUse: boolean, node: NodeInfo, self: string): PredicateFailure[] {
+  const f = diskConflict(wanted, node, self);
+  if (f.length > 0 || !readWriteOncePodInUse) return f;
+  return [{ predicate: 'VolumeRestrictions', message: RWOP_CONFLICT }];
+}
+
+function diskConflict(wanted: readonly V1Volume[], node: NodeInfo, self: string): PredicateFailure[] {
   if (wanted.length === 0) return NO_FAILURES;
   for (const [key, other] of node.pods) {
     if (key === self || !other.spec.volumes) continue;

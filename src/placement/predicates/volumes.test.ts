@@ -110,7 +110,9 @@ describe('VolumeRestrictions (ReadWriteOncePod)', () => {
     });
     const r = scheduleOne(state, makePod('second', { claims: ['solo'] }));
     expect(r.node).toBeUndefined();
-    expect(r.message).toBe('0/3 nodes are available: node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode.');
+    // As upstream 1.36: a Filter failure on every node, which evicting the holder would resolve.
+    expect(r.message).toBe('0/3 nodes are available: 3 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod.');
+    expect(r.failures.a1).toEqual([{ predicate: 'VolumeRestrictions', message: 'node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod' }]);
     // The holder itself is not in conflict with itself.
     expect(checkPodOnNode(state, state.getPod('default/holder')!, 'a1')).toEqual([]);
   });

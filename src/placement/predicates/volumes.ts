@@ -37,12 +37,17 @@ export const PV_NODE_AFFINITY_CONFLICT = "node(s) didn't match PersistentVolume'
 export const PV_MISSING = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
 export const NO_VOLUME_ZONE = 'node(s) had no available volume zone';
 export const BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
-export const RWOP_CONFLICT = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
+export const RWOP_CONFLICT = 'node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod';
 export const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 
 export interface VolumeState {
-  /** Pod-wide failures (missing/deleting claims, RWOP in use, unbound Immediate claims), in scheduler order. */
+  /** Pod-wide failures (missing/deleting claims, unbound Immediate claims), in scheduler order. */
   podWide: PredicateFailure[];
+  /**
+   * A ReadWriteOncePod claim of the pod is in use by another pod: VolumeRestrictions then rejects
+   * every node (a Filter failure, as upstream: evicting that pod would help).
+   */
+  readWriteOncePodInUse: boolean;
   /** Some bound claim names a PV that does not exist. */
   missingPv: boolean;
   /** Bound PVs' required node affinity. */
@@ -101,7 +106,7 @@ function podClaims(state: PlacementState, pod: Pod): PodClaim[] | PredicateFailu
 }
 
 export function prepareVolumes(state: PlacementState, pod: Pod): VolumeState {
-  const out: VolumeState = { podWide: [], missingPv: false, pvAffinity: [], zones: [], unbound: [], assumedProvisionable: [] };
+  const out: VolumeState = { podWide: [], readWriteOncePodInUse: false, missingPv: false, pvAffinity: [], zones: [], unbound: [], assumedProvisionable: [] };
   if (!pod.spec.volumes) return out;
   const ns = pod.metadata.namespace ?? 'default';
   const self = podKeyOf(pod);
@@ -112,7 +117,6 @@ export function prepareVolumes(state: PlacementState, pod: Pod): VolumeState {
   }
   // A snapshot without any StorageClass cannot say how a claim would be bound: assume it can be.
   const classesKnown = state.storageClasses.size > 0;
-  const restrictions: PredicateFailure[] = [];
   const binding: PredicateFailure[] = [];
   let unboundImmediate = false;
   for (const { name: claim, volume, pvc, toBeCreated } of claims) {
@@ -121,9 +125,7 @@ export function prepareVolumes(state: PlacementState, pod: Pod): VolumeState {
       continue;
     }
     const modes = pvc.spec.accessModes ?? [];
-    if (!toBeCreated && modes.includes('ReadWriteOncePod') && [...state.claimUsers(ns, claim)].some((k) => k !== self)) {
-      restrictions.push({ predicate: 'VolumeRestrictions', message: RWOP_CONFLICT, unresolvable: true, podWide: true });
-    }
+    if (!toBeCreated && modes.includes('ReadWriteOncePod') && [...state.claimUsers(ns, claim)].some((k) => k !== self)) out.readWriteOncePodInUse = true;
     const pvName = pvc.spec.volumeName;
     if (pvName) {
       const pv = state.pvs.get(pvName);
@@ -155,8 +157,7 @@ export function prepareVolumes(state: PlacementState, pod: Pod): VolumeState {
     out.unbound.push(prepareUnboundClaim(pvc, sc, state));
   }
   if (unboundImmediate) binding.push({ predicate: 'VolumeBinding', message: UNBOUND_IMMEDIATE, unresolvable: true, podWide: true });
-  // VolumeRestrictions runs before VolumeBinding in the default profile.
-  out.podWide = [...restrictions.slice(0, 1), ...binding];
+  out.podWide = binding;
   return out;
 }
 
