@@ -4,7 +4,9 @@
  * pods is the node the simulator's scheduler binds that replacement to. The planner plans the
  * wave (spec.workloads.deployment: evict) on a snapshot of the objects the simulator is loaded
  * with; the simulator then sees the same evictions in the planner's order — the node cordoned,
- * each old pod gone, its ReplicaSet's replacement scheduled — one at a time.
+ * each old pod gone, its ReplicaSet's replacement scheduled — one at a time. The last cases plan
+ * a wave that is tried and rolled back first (affinity: skip), which must restore the
+ * scheduler's node-sampling rotation with everything else.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { V1PodSpec } from '@kubernetes/client-node';
@@ -90,13 +92,18 @@ function generate(seed: number, nodes: number): Cluster {
   return { objects, drained };
 }
 
-/** The planner's predicted node for each pod of the drained node (undefined: fits nowhere), in the order it placed them. */
-function plannerPredictions(objects: KubeObject[], drained: string): { pod: string; node: string | undefined }[] {
+/**
+ * The planner's predicted node for each pod of the drained node (undefined: fits nowhere), in the
+ * order it placed them. With `skipped`, the wave holds those nodes too under affinity: skip, and
+ * their pods fit nowhere: the planner tries the wave, rolls it back and plans the drained node alone.
+ */
+function plannerPredictions(objects: KubeObject[], drained: string, skipped: string[] = []): { pod: string; node: string | undefined }[] {
   const { snapshot, errors } = buildSnapshot(structuredClone(objects), {});
   expect(errors).toEqual([]);
   const index = buildClusterIndex(snapshot);
+  const wave = [drained, ...skipped];
   const ctx: PlanContext = {
-    spec: makeSpec([drained], { workloads: { deployment: 'evict' } }),
+    spec: makeSpec(wave, { concurrency: wave.length, ...(skipped.length > 0 ? { affinity: 'skip' as const } : {}), workloads: { deployment: 'evict' } }),
     index,
     whatIf: new WhatIfCluster(snapshot),
     pdbs: new PdbCache(index),
@@ -104,7 +111,9 @@ function plannerPredictions(objects: KubeObject[], drained: string): { pod: stri
     reported: new Set(),
     workloads: new Map(),
   };
-  planWave(ctx, [drained], 1);
+  const outcome = planWave(ctx, wave, 1);
+  expect(outcome.wave?.nodes).toEqual([drained]);
+  expect(outcome.findings.filter((f) => f.code === 'NODE_SKIPPED').map((f) => f.node)).toEqual(skipped);
   // The order simulateMoves evicts in: workloads by key, their pods by podKey.
   const moved = (index.podsByNode.get(drained) ?? []).filter((p) => p.metadata.ownerReferences?.length);
   moved.sort((a, b) => {
@@ -150,3 +159,29 @@ describe('the planner predicts the simulator’s bindings', () => {
     expect(bound).toEqual(predicted);
   }, 60_000);
 });
+
+describe('after a planner rollback (affinity: skip)', () => {
+  it.each([
+    [8, 260],
+    [9, 150],
+  ])('seed %i, %i nodes: the rotation is restored, so predictions still match', async (seed, nodes) => {
+    const { objects, drained } = generate(seed, nodes);
+    // A Deployment pinned to another node of the wave by its hostname: its replacement fits
+    // nowhere once that node is cordoned, so the wave is tried, rolled back and planned again.
+    const pinnedTo = 'node-001';
+    const pinned = deployment('zz-pinned', 1, { cpu: '100m' });
+    pinned.spec.template.spec = { ...pinned.spec.template.spec!, nodeSelector: { 'kubernetes.io/hostname': pinnedTo } };
+    const cluster = [...objects.filter((o) => !(o.kind === 'Node' && o.metadata.name === pinnedTo)), untainted(objects, pinnedTo), ...running(pinned, [pinnedTo])];
+    const predicted = plannerPredictions(cluster, drained, [pinnedTo]);
+    expect(predicted.length).toBeGreaterThan(0);
+    const bound = await simulatorBindings(cluster, drained, predicted.map((p) => p.pod));
+    expect(bound).toEqual(predicted);
+  }, 60_000);
+});
+
+/** The node `name` of `objects` without taints (so the pinned pod may run there). */
+function untainted(objects: KubeObject[], name: string): Node {
+  const n = structuredClone(objects.find((o) => o.kind === 'Node' && o.metadata.name === name)) as Node;
+  n.spec = { ...(n.spec ?? {}), taints: [] };
+  return n;
+}
