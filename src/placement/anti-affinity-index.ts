@@ -19,6 +19,7 @@ export interface AntiAffinityGroup {
   podKeys: ReadonlySet<string>;
 }
 
+/** The index of the file comment; a PlacementState adds and removes placed pods. */
 export class AntiAffinityIndex {
   private groups = new Map<string, Set<string>>();
   private terms = new Map<string, CompiledTerm[]>();

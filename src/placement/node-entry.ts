@@ -4,6 +4,7 @@ import { podKeyOf } from '../kube/pod.js';
 import type { Resources } from '../kube/resources.js';
 import type { NodeInfo, Taint } from './node-info.js';
 
+/** Read through NodeInfo by everyone; only its PlacementState writes the mutable fields. */
 export class NodeEntry implements NodeInfo {
   /**
    * Pods placed here while the state was built, before `podMap` exists: most nodes' pods are

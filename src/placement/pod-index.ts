@@ -25,6 +25,7 @@ export interface PlacedPods {
   get(key: string): Pod | undefined;
 }
 
+/** The index of the file comment; a PlacementState reports every placed and removed pod. */
 export class PodIndex {
   /** Placed pod keys by namespace; undefined until a query needs it. */
   private byNamespace: Map<string, Set<string>> | undefined;

@@ -14,6 +14,7 @@ import { UndoJournal } from '../placement/undo-journal.js';
 import type { ScheduleResult } from '../placement/types.js';
 import type { Workload } from './resolve-workload.js';
 
+/** The what-if cluster of the file comment: one per plan, shared by its waves. */
 export class WhatIfCluster {
   readonly placement: PlacementState;
   private readonly journal = new UndoJournal();
