@@ -47,6 +47,8 @@ export type FindingCode =
   | 'PDB_AT_LIMIT'
   /** warning: the workload's pods name another scheduler (spec.schedulerName); placement is predicted with kube-scheduler's rules. */
   | 'CUSTOM_SCHEDULER'
+  /** warning: new pods' unbound claims were assumed bindable because the snapshot holds no StorageClass. */
+  | 'STORAGE_CLASS_UNKNOWN'
   | (string & {});
 
 export interface Finding {
