@@ -43,6 +43,8 @@ export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 export interface ControllerOptions {
   /** Default time from a pod being bound to a node until it is Running and Ready, in ms. */
   podStartupMs: number;
+  /** Cap on how long a deleted pod takes to go, ms (default: its whole grace period). */
+  maxTerminationMs?: number;
   /** Run only these controllers (default: all); for focused tests. */
   only?: ControllerName[];
   /** Operator diagnostics (a controller error, a retry); default: ignored. */
@@ -80,7 +82,7 @@ export function startControllers(store: Store, opts: ControllerOptions): Control
   const batchSize = opts.batchSize ?? 2000;
   const cache = new ObjectCache(store);
   const placement = new PlacementView(cache);
-  const ctx: ControllerContext = { store, cache, placement, clock: store.clock, podStartupMs: opts.podStartupMs, log };
+  const ctx: ControllerContext = { store, cache, placement, clock: store.clock, podStartupMs: opts.podStartupMs, ...(opts.maxTerminationMs !== undefined ? { maxTerminationMs: opts.maxTerminationMs } : {}), log };
   let stopped = false;
   let scheduled = false;
   let waiters: (() => void)[] = [];
