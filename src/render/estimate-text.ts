@@ -1,0 +1,25 @@
+/**
+ * How the renderings show the plan's duration estimate: "~3 min", marked "(default)" when a
+ * stated default stood in for a missing fact, "+ afterEach unknown" when nothing says how long
+ * afterEach takes. Pure; shared by the table, Markdown and the Mermaid timeline.
+ */
+import type { Action, EstimateBasis, Plan, Wave } from '../model/plan.js';
+import { formatEstimate } from '../plan/estimate-duration.js';
+
+export { formatEstimate };
+
+function basisNote(basis: EstimateBasis): string {
+  return basis === 'default' ? ' (default start-up)' : basis === 'unknown' ? ' + afterEach unknown' : '';
+}
+
+export function actionEstimateText(a: Action): string {
+  return a.estimate ? `${formatEstimate(a.estimate.seconds)}${basisNote(a.estimate.basis)}` : '-';
+}
+
+export function waveEstimateText(w: Wave): string {
+  return w.estimate ? `${formatEstimate(w.estimate.seconds)}${basisNote(w.estimate.basis)}` : '-';
+}
+
+export function planEstimateText(plan: Plan): string {
+  return plan.estimate ? `total ${formatEstimate(plan.estimate.seconds)}${basisNote(plan.estimate.basis)}` : 'not estimated (plan written before estimates existed)';
+}
