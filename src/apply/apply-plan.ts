@@ -20,7 +20,15 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps)
   preflightPlan(plan, { file: opts.file, expectDigest: opts.expectDigest, nowMs: started });
   checkIdentity(plan, await gateway.identity(), opts.file);
   const planNodes = plan.waves.flatMap((w) => w.nodes);
-  deps.onEvent({ type: 'start', at: started, digest: plan.digest, waves: plan.waves.length, nodes: planNodes.length });
+  deps.onEvent({
+    type: 'start',
+    at: started,
+    digest: plan.digest,
+    waves: plan.waves.length,
+    nodes: planNodes.length,
+    maintenance: plan.spec.metadata.name,
+    ...(plan.estimate ? { estimateSeconds: plan.estimate.seconds } : {}),
+  });
 
   const lock = await deps.lock.acquire(deps.signal);
   deps.onEvent({ type: 'lock-acquired', at: clock.now() });
@@ -28,7 +36,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps)
     status: 'done',
     digest: plan.digest,
     resumed: false,
-    waves: plan.waves.map((w): WaveResult => ({ index: w.index, nodes: w.nodes, status: 'pending' })),
+    waves: plan.waves.map((w): WaveResult => ({ index: w.index, nodes: w.nodes, status: 'pending', ...(w.estimate ? { estimateSeconds: w.estimate.seconds } : {}) })),
     workloads: [],
     ms: 0,
   };

@@ -37,7 +37,9 @@ import type { Plan } from '../../model/plan.js';
 import type { CliIO } from '../io.js';
 import type { ApplyCliOptions } from './apply.js';
 import { formatError } from '../format-error.js';
-import { readInputFile } from './input-files.js';
+import { readInputFile, writeOutputFile } from './input-files.js';
+import { renderApplyReport } from '../../render/apply-report.js';
+import { TOOL_VERSION } from '../../version.js';
 
 
 
@@ -54,6 +56,8 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
 
   const sink = openEventSink(io, opts.events);
   const view = progressView(io, plan, opts.events === '-');
+  // --report: the events are kept and drawn at the end, whatever the outcome.
+  const recorded: ApplyEvent[] | undefined = opts.report !== undefined ? [] : undefined;
   try {
     const result = await applyPlan(
       plan,
@@ -66,6 +70,7 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
         renderForDiff: renderPlanForDiff,
         runCommand: makeRunCommand(io.env, io.cwd),
         onEvent: (e) => {
+          recorded?.push(e);
           sink?.write(e);
           view.event(e);
         },
@@ -83,6 +88,17 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
   } finally {
     view.close();
     await sink?.close();
+    if (recorded && recorded.length > 0) await writeReport(io, opts.report!, recorded, plan);
+  }
+}
+
+/** --report: a failure to write it is a warning; the apply's own outcome stands. */
+async function writeReport(io: CliIO, target: string, events: ApplyEvent[], plan: Plan): Promise<void> {
+  try {
+    await writeOutputFile(io, target, renderApplyReport(events, plan, { toolVersion: TOOL_VERSION }), 'report');
+    io.stderr(`Report: ${resolvePath(io.cwd, target)}\n`);
+  } catch (err) {
+    io.stderr(`warning: cannot write the report ${target}: ${(err as Error).message}\n`);
   }
 }
 
