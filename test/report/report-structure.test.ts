@@ -5,7 +5,8 @@
  * caused, the method's steps, estimate vs actual; and the NDJSON events validate against
  * schemas/apply-events.schema.json and give the same report when read back.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schemaAjv } from '../../src/spec/schema-diagnostics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ import { buildReportModel, dipsBelowFloor } from '../../src/render/apply-report-
 import { renderApplyReport } from '../../src/render/apply-report.js';
 import { formatEventNdjson } from '../../src/render/apply-events-ndjson.js';
 import { parseEventsNdjson } from '../../src/render/parse-events-ndjson.js';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { writePlan } from '../../src/planfile/write-plan.js';
 import { recordApplyWithDisruption, type RecordedApply } from './recorded-apply.js';
 
 
@@ -98,5 +100,26 @@ describe('apply report (HTML structure, no browser)', () => {
     const r = parseEventsNdjson('{"type":"start","time":"2026-01-01T00:00:00.000Z","digest":"d","waves":1,"nodes":1}\nnot json\n{"type":"future-thing","time":"2026-01-01T00:00:01.000Z"}\n{"type":"done"}\n');
     expect(r.events.map((e) => e.type)).toEqual(['start']);
     expect(r.problems).toEqual(['line 2: not JSON', 'line 4: "time" must be an RFC 3339 date-time']);
+  });
+
+  it('sdrain report EVENTS --plan PLAN --out FILE writes the same report and prints its path (exit 0); bad input exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sdrain-report-'));
+    try {
+      writeFileSync(join(dir, 'events.ndjson'), run.events.map(formatEventNdjson).join(''));
+      writeFileSync(join(dir, 'plan.json'), writePlan(run.plan).text);
+      const r = await runCli(['report', 'events.ndjson', '--plan', 'plan.json', '--out', 'report.html'], { cwd: dir });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${join(dir, 'report.html')}\n`);
+      const html = readFileSync(join(dir, 'report.html'), 'utf8');
+      expect(html).toContain('data-workload="Deployment default/nginx"');
+      expect(html).toContain('Written by sdrain');
+      writeFileSync(join(dir, 'bad.ndjson'), 'nope\n');
+      const bad = await runCli(['report', 'bad.ndjson'], { cwd: dir });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/Cannot read events file bad.ndjson: 1 bad line\(s\): line 1: not JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
