@@ -34,6 +34,8 @@ export type ApplyEvent =
   | { type: 'node-ready'; at: number; node: string }
   | { type: 'node-uncordoned'; at: number; node: string }
   | { type: 'wave-done'; at: number; wave: number; ms: number; estimateSeconds?: number }
+  /** Something apply could not do that does not stop it (e.g. recording Kubernetes Events). */
+  | { type: 'warning'; at: number; message: string }
   | { type: 'failed'; at: number; message: string }
   | { type: 'interrupted'; at: number; message: string }
   | { type: 'done'; at: number; ms: number };

@@ -12,9 +12,55 @@ import { checkDrift, drainedNodes } from './drift.js';
 import { executeWave, movablePods } from './execute-wave.js';
 import { DRAINED_ANNOTATION, PLAN_DIGEST_ANNOTATION } from './own-marks.js';
 import { checkIdentity, preflightPlan } from './preflight.js';
+import type { ApplyEvent } from './apply-event.js';
+import { clusterEventsFor } from './cluster-events.js';
 import { Interrupted } from './wait-for.js';
 
-export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
+export async function applyPlan(plan: Plan, opts: ApplyOptions, given: ApplyDeps): Promise<ApplyResult> {
+  const events = withClusterEvents(plan, given);
+  const deps = events.deps;
+  try {
+    return await run(plan, opts, deps);
+  } finally {
+    await events.flush();
+  }
+}
+
+/** How long the end of apply waits for Kubernetes Events still being written. */
+const EVENT_FLUSH_MS = 5000;
+
+/**
+ * Records the Kubernetes Events (cluster-events.ts) for what apply reports, in order, without
+ * ever slowing or failing apply: each reason an Event could not be written is one warning.
+ */
+function withClusterEvents(plan: Plan, deps: ApplyDeps): { deps: ApplyDeps; flush(): Promise<void> } {
+  const record = deps.recordEvent;
+  if (!record) return { deps, flush: async () => undefined };
+  let queue: Promise<void> = Promise.resolve();
+  const warned = new Set<string>();
+  const onEvent = (e: ApplyEvent) => {
+    deps.onEvent(e);
+    for (const ce of clusterEventsFor(e, plan)) {
+      queue = queue.then(async () => {
+        const problem = await record(ce).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+        if (problem !== undefined && !warned.has(problem)) {
+          warned.add(problem);
+          deps.onEvent({ type: 'warning', at: deps.clock.now(), message: `Cannot record Kubernetes Events (apply carries on without them): ${problem}` });
+        }
+      });
+    }
+  };
+  return {
+    deps: { ...deps, onEvent },
+    flush: async () => {
+      const stop = new AbortController();
+      await Promise.race([queue, deps.clock.sleep(EVENT_FLUSH_MS, stop.signal)]);
+      stop.abort();
+    },
+  };
+}
+
+async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
   const { gateway, clock } = deps;
   const started = clock.now();
   preflightPlan(plan, { file: opts.file, expectDigest: opts.expectDigest, nowMs: started });

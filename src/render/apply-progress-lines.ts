@@ -76,6 +76,8 @@ export function describeApplyEvent(e: ApplyEvent): string | undefined {
       return `node ${e.node}: uncordoned`;
     case 'wave-done':
       return `wave ${e.wave}: done in ${formatSeconds(e.ms)}${estimated(e.estimateSeconds)}`;
+    case 'warning':
+      return `warning: ${e.message}`;
     case 'failed':
       return `FAILED: ${e.message.split('\n')[0]}`;
     case 'interrupted':

@@ -9,7 +9,7 @@ import type { ApplyEvent, ApplyEventType } from '../apply/apply-event.js';
 const TYPES: ReadonlySet<ApplyEventType> = new Set<ApplyEventType>([
   'start', 'lock-acquired', 'drift-checked', 'already-applied', 'wave-start', 'wave-skipped', 'node-cordoned',
   'workload-start', 'workload-step', 'workload-progress', 'evict-retry', 'workload-done', 'workload-failed', 'rollback',
-  'after-each-start', 'after-each-output', 'after-each-done', 'node-ready', 'node-uncordoned', 'wave-done', 'failed',
+  'after-each-start', 'after-each-output', 'after-each-done', 'node-ready', 'node-uncordoned', 'wave-done', 'warning', 'failed',
   'interrupted', 'done',
 ]);
 

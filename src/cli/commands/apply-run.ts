@@ -21,6 +21,7 @@ import type { ApplyEvent } from '../../apply/apply-event.js';
 import { applyPlan } from '../../apply/apply-plan.js';
 import { connect } from '../../cluster/connect.js';
 import { createKubeGateway } from '../../cluster/kube-gateway.js';
+import { createEventRecorder } from '../../cluster/event-recorder.js';
 import { acquireLeaseLock } from '../../cluster/lease-lock.js';
 import { requireAccess } from '../../cluster/access-review.js';
 import { readLiveSnapshot } from '../../cluster/read-snapshot.js';
@@ -69,6 +70,7 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
         replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: plan.toolVersion }),
         renderForDiff: renderPlanForDiff,
         runCommand: makeRunCommand(io.env, io.cwd),
+        recordEvent: createEventRecorder(kc, { instance: `sdrain@${hostname()}`, signal: io.signal }),
         onEvent: (e) => {
           recorded?.push(e);
           sink?.write(e);
