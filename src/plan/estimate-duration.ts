@@ -25,12 +25,13 @@ import { objectKey } from './compare.js';
 export const DEFAULT_STARTUP_SECONDS = 10;
 /**
  * Expected shutdown of a deleted pod: its terminationGracePeriodSeconds (default 30) is only the
- * bound — most processes exit on SIGTERM within seconds — so the estimate takes the smaller of
- * the grace period and this.
+ * bound — a process that handles SIGTERM usually exits within a second — and a snapshot holds no
+ * record of past shutdowns, so the estimate takes the smaller of the grace period and this (a
+ * stated default: pods that really use their whole grace period take longer, see bench/RESULTS.md).
  */
-export const SHUTDOWN_CAP_SECONDS = 2;
+export const SHUTDOWN_CAP_SECONDS = 1;
 /** API round trips and controller reaction per sequential step (patch → watch → status). */
-export const STEP_OVERHEAD_SECONDS = 0.5;
+export const STEP_OVERHEAD_SECONDS = 0.25;
 
 const round1 = (s: number): number => Math.round(s * 10) / 10;
 
