@@ -114,6 +114,8 @@ export type EstimateBasis = 'observed' | 'spec' | 'default' | 'unknown';
 export interface ActionEstimate {
   /** Expected seconds from the move's start until the workload is back at full strength. */
   seconds: number;
+  /** The same if every moved pod used its whole terminationGracePeriodSeconds to shut down. */
+  maxSeconds?: number;
   /** `observed` only when the start-up time was measured on this workload's pods. */
   basis: EstimateBasis;
   /** One pod's time from creation to Ready (median over the workload's ready pods, or the default). */
@@ -124,6 +126,8 @@ export interface ActionEstimate {
   minReadySeconds: number;
   /** Expected shutdown of one moved pod: its terminationGracePeriodSeconds, capped (see estimate-duration.ts). */
   shutdownSeconds: number;
+  /** The longest terminationGracePeriodSeconds of the moved pods: the bound maxSeconds uses. */
+  graceSeconds?: number;
   /** Sequential rounds: rolling batches, one-at-a-time evictions. */
   rounds: number;
   /** The arithmetic, for humans: "10 rounds × (start-up 2.5 s + minReady 0 s) + shutdown 1 s". */
@@ -133,6 +137,8 @@ export interface ActionEstimate {
 /** The estimate of a wave: its workloads move concurrently, then afterEach runs node by node. */
 export interface WaveEstimate {
   seconds: number;
+  /** With whole grace periods (see ActionEstimate.maxSeconds). */
+  maxSeconds?: number;
   basis: EstimateBasis;
   /** The longest move of the wave. */
   moveSeconds: number;
@@ -144,6 +150,8 @@ export interface WaveEstimate {
 /** The estimate of the whole maintenance: waves run one after another. */
 export interface PlanEstimate {
   seconds: number;
+  /** With whole grace periods (see ActionEstimate.maxSeconds). */
+  maxSeconds?: number;
   basis: EstimateBasis;
   /** What the estimate could not know, as sentences (empty when nothing is missing). */
   caveats: string[];

@@ -50,8 +50,11 @@ describe('plan estimates', () => {
     const a = p.waves[0]!.actions[0]!;
     expect(a.estimate).toMatchObject({ basis: 'observed', rounds: 10, startupSeconds: 6, observedPods: 10 });
     expect(a.estimate!.seconds).toBeCloseTo(10 * (6 + STEP_OVERHEAD_SECONDS) + SHUTDOWN_CAP_SECONDS, 5);
+    // With whole grace periods (the default 30 s) the last shutdown is the bound.
+    expect(a.estimate!.maxSeconds).toBeCloseTo(10 * (6 + STEP_OVERHEAD_SECONDS) + 30, 5);
+    expect(a.estimate!.graceSeconds).toBe(30);
     expect(p.estimate!.basis).toBe('observed');
-    expect(p.estimate!.caveats).toEqual([]);
+    expect(p.estimate!.caveats).toEqual([expect.stringMatching(/^Pods are assumed to shut down within 1 s of SIGTERM; if they use their whole terminationGracePeriodSeconds it takes up to ~2 min$/)]);
   });
 
   it('uses the stated default without timestamps, and says so', () => {

@@ -91,8 +91,8 @@ function minReadySecondsOf(index: ClusterIndex, a: Action): number {
   return typeof v === 'number' && v > 0 ? v : 0;
 }
 
-/** The longest expected shutdown among the moved pods (see SHUTDOWN_CAP_SECONDS). */
-function shutdownSecondsOf(index: ClusterIndex, wave: Wave, a: Action): number {
+/** The longest terminationGracePeriodSeconds among the moved pods (default 30). */
+function graceSecondsOf(index: ClusterIndex, wave: Wave, a: Action): number {
   const names = new Set(a.pods);
   let grace = -1;
   for (const node of wave.nodes) {
@@ -101,8 +101,7 @@ function shutdownSecondsOf(index: ClusterIndex, wave: Wave, a: Action): number {
       grace = Math.max(grace, p.spec.terminationGracePeriodSeconds ?? 30);
     }
   }
-  if (grace < 0) grace = 30;
-  return Math.min(grace, SHUTDOWN_CAP_SECONDS);
+  return grace < 0 ? 30 : grace;
 }
 
 const fmt = (s: number): string => `${round1(s)} s`;
@@ -113,48 +112,57 @@ export function estimateAction(index: ClusterIndex, wave: Wave, a: Action, accep
   const startup = samples.length > 0 ? median(samples) : DEFAULT_STARTUP_SECONDS;
   const startupText = samples.length > 0 ? `start-up ${fmt(startup)} (median of ${samples.length} ready pod(s))` : `start-up ${fmt(startup)} (default: no ready pod with timestamps)`;
   const minReady = minReadySecondsOf(index, a);
-  const shutdown = shutdownSecondsOf(index, wave, a);
+  const grace = graceSecondsOf(index, wave, a);
   const bring = startup + minReady;
   const up = `${startupText}${minReady > 0 ? ` + minReadySeconds ${minReady} s` : ''}`;
   const n = Math.max(1, a.pods.length);
-  let rounds = 1;
-  let seconds: number;
-  let formula: string;
-  const waitsForReplacements = !acceptsLoss && (a.workload.kind === 'Deployment' || a.workload.kind === 'StatefulSet');
-  if (a.method === 'delete' || (a.method === 'evict' && !waitsForReplacements)) {
-    seconds = shutdown + STEP_OVERHEAD_SECONDS;
-    formula = `${a.method === 'delete' ? 'delete' : 'evict'} ${a.pods.length} pod(s), wait for shutdown ${fmt(shutdown)}`;
-  } else if (a.method === 'surge') {
-    seconds = bring + shutdown + 2 * STEP_OVERHEAD_SECONDS;
-    formula = `${a.surgePods} surge pod(s) together: ${up}; then shutdown ${fmt(shutdown)}`;
-  } else if (a.method === 'roll' && a.workload.kind === 'StatefulSet') {
-    rounds = Math.max(1, a.replicas - (a.strategy.partition ?? 0));
-    seconds = rounds * (shutdown + bring + STEP_OVERHEAD_SECONDS);
-    formula = `${rounds} pod(s) one at a time × (shutdown ${fmt(shutdown)} + ${up})`;
-  } else if (a.method === 'roll') {
-    const batch = Math.max(1, a.strategy.maxSurge + a.strategy.maxUnavailable);
-    rounds = Math.max(1, Math.ceil(a.replicas / batch));
-    seconds = rounds * (bring + STEP_OVERHEAD_SECONDS) + shutdown;
-    formula = `${rounds} round(s) of ${batch} (maxSurge ${a.strategy.maxSurge} + maxUnavailable ${a.strategy.maxUnavailable}) × (${up}); then shutdown ${fmt(shutdown)}`;
-  } else {
-    rounds = n;
-    const each = a.workload.kind === 'StatefulSet' ? shutdown + bring : Math.max(shutdown, bring);
-    seconds = rounds * (each + STEP_OVERHEAD_SECONDS);
-    formula =
-      a.workload.kind === 'StatefulSet'
-        ? `${rounds} eviction(s) one at a time × (shutdown ${fmt(shutdown)} + ${up})`
-        : `${rounds} eviction(s) one at a time × the longer of shutdown ${fmt(shutdown)} and ${up}`;
-  }
+  const likely = durationWith(Math.min(grace, SHUTDOWN_CAP_SECONDS));
+  const atMost = durationWith(grace);
   return {
-    seconds: round1(seconds),
-    basis: samples.length > 0 || !formula.includes('start-up') ? 'observed' : 'default',
+    seconds: round1(likely.seconds),
+    maxSeconds: round1(Math.max(likely.seconds, atMost.seconds)),
+    basis: samples.length > 0 || !likely.formula.includes('start-up') ? 'observed' : 'default',
     startupSeconds: round1(startup),
     observedPods: samples.length,
     minReadySeconds: minReady,
-    shutdownSeconds: round1(shutdown),
-    rounds,
-    formula,
+    shutdownSeconds: round1(Math.min(grace, SHUTDOWN_CAP_SECONDS)),
+    graceSeconds: grace,
+    rounds: likely.rounds,
+    formula: likely.formula,
   };
+
+  /** The move's time when each pod takes `shutdown` seconds to go. */
+  function durationWith(shutdown: number): { seconds: number; rounds: number; formula: string } {
+    let rounds = 1;
+    let seconds: number;
+    let formula: string;
+    const waitsForReplacements = !acceptsLoss && (a.workload.kind === 'Deployment' || a.workload.kind === 'StatefulSet');
+    if (a.method === 'delete' || (a.method === 'evict' && !waitsForReplacements)) {
+      seconds = shutdown + STEP_OVERHEAD_SECONDS;
+      formula = `${a.method === 'delete' ? 'delete' : 'evict'} ${a.pods.length} pod(s), wait for shutdown ${fmt(shutdown)}`;
+    } else if (a.method === 'surge') {
+      seconds = bring + shutdown + 2 * STEP_OVERHEAD_SECONDS;
+      formula = `${a.surgePods} surge pod(s) together: ${up}; then shutdown ${fmt(shutdown)}`;
+    } else if (a.method === 'roll' && a.workload.kind === 'StatefulSet') {
+      rounds = Math.max(1, a.replicas - (a.strategy.partition ?? 0));
+      seconds = rounds * (shutdown + bring + STEP_OVERHEAD_SECONDS);
+      formula = `${rounds} pod(s) one at a time × (shutdown ${fmt(shutdown)} + ${up})`;
+    } else if (a.method === 'roll') {
+      const batch = Math.max(1, a.strategy.maxSurge + a.strategy.maxUnavailable);
+      rounds = Math.max(1, Math.ceil(a.replicas / batch));
+      seconds = rounds * (bring + STEP_OVERHEAD_SECONDS) + shutdown;
+      formula = `${rounds} round(s) of ${batch} (maxSurge ${a.strategy.maxSurge} + maxUnavailable ${a.strategy.maxUnavailable}) × (${up}); then shutdown ${fmt(shutdown)}`;
+    } else {
+      rounds = n;
+      const each = a.workload.kind === 'StatefulSet' ? shutdown + bring : Math.max(shutdown, bring);
+      seconds = rounds * (each + STEP_OVERHEAD_SECONDS);
+      formula =
+        a.workload.kind === 'StatefulSet'
+          ? `${rounds} eviction(s) one at a time × (shutdown ${fmt(shutdown)} + ${up})`
+          : `${rounds} eviction(s) one at a time × the longer of shutdown ${fmt(shutdown)} and ${up}`;
+    }
+    return { seconds, rounds, formula };
+  }
 }
 
 /** The weaker of two bases: unknown < default < spec < observed. */
@@ -166,12 +174,14 @@ function weaker(a: EstimateBasis, b: EstimateBasis): EstimateBasis {
 export function estimateWave(wave: Wave, spec: MaintenanceSpec): WaveEstimate {
   let basis: EstimateBasis = 'observed';
   let moveSeconds = 0;
+  let moveMax = 0;
   for (const a of wave.actions) {
     if (!a.estimate) continue;
     moveSeconds = Math.max(moveSeconds, a.estimate.seconds);
+    moveMax = Math.max(moveMax, a.estimate.maxSeconds ?? a.estimate.seconds);
     basis = weaker(basis, a.estimate.basis);
   }
-  const out: WaveEstimate = { seconds: 0, basis, moveSeconds: round1(moveSeconds), afterEachSeconds: 0 };
+  const out: WaveEstimate = { seconds: 0, maxSeconds: 0, basis, moveSeconds: round1(moveSeconds), afterEachSeconds: 0 };
   const after = spec.spec.afterEach;
   if (after) {
     const known = after.expectedSeconds !== undefined;
@@ -181,6 +191,7 @@ export function estimateWave(wave: Wave, spec: MaintenanceSpec): WaveEstimate {
   }
   // Cordon before, drained marks after: one step each.
   out.seconds = round1(moveSeconds + out.afterEachSeconds + 2 * STEP_OVERHEAD_SECONDS);
+  out.maxSeconds = round1(moveMax + out.afterEachSeconds + 2 * STEP_OVERHEAD_SECONDS);
   return out;
 }
 
@@ -190,6 +201,7 @@ export function estimatePlan(waves: Wave[], findings: readonly Finding[], spec: 
     findings.filter((f) => f.code === 'AFFINITY_EVICT' && f.object).map((f) => `${f.wave}\u0000${objectKey(f.object!.kind, f.object!.namespace, f.object!.name)}`),
   );
   let seconds = 0;
+  let maxSeconds = 0;
   let basis: EstimateBasis = 'observed';
   const defaults: string[] = [];
   for (const wave of waves) {
@@ -200,6 +212,7 @@ export function estimatePlan(waves: Wave[], findings: readonly Finding[], spec: 
     }
     wave.estimate = estimateWave(wave, spec);
     seconds += wave.estimate.seconds;
+    maxSeconds += wave.estimate.maxSeconds ?? wave.estimate.seconds;
     basis = weaker(basis, wave.estimate.basis);
   }
   const caveats: string[] = [];
@@ -212,7 +225,10 @@ export function estimatePlan(waves: Wave[], findings: readonly Finding[], spec: 
   if (spec.spec.afterEach && spec.spec.afterEach.expectedSeconds === undefined) {
     caveats.push('afterEach has no expectedDuration: its time is not included (set spec.afterEach.expectedDuration)');
   }
-  return { seconds: round1(seconds), basis, caveats };
+  if (maxSeconds > seconds + 0.05) {
+    caveats.push(`Pods are assumed to shut down within ${SHUTDOWN_CAP_SECONDS} s of SIGTERM; if they use their whole terminationGracePeriodSeconds it takes up to ${formatEstimate(maxSeconds)}`);
+  }
+  return { seconds: round1(seconds), maxSeconds: round1(maxSeconds), basis, caveats };
 }
 
 /** "45 s", "~3 min", "~1 h 20 min": how the renderings show an estimate. */
@@ -245,7 +261,7 @@ export function windowFinding(spec: MaintenanceSpec, waves: readonly Wave[], est
   return {
     severity: 'warning',
     code: 'WINDOW_TOO_SHORT',
-    message: `The maintenance is estimated to take ${formatEstimate(estimate.seconds)} (${estimate.seconds} s) but its window is ${formatEstimate(length)} (${w.notBefore} to ${w.notAfter})${
+    message: `The maintenance is estimated to take ${formatEstimate(estimate.seconds)} (${estimate.seconds} s${estimate.maxSeconds !== undefined && estimate.maxSeconds > estimate.seconds ? `, up to ${estimate.maxSeconds} s with whole grace periods` : ''}) but its window is ${formatEstimate(length)} (${w.notBefore} to ${w.notAfter})${
       late !== undefined ? `: wave ${late} would start after the window closes, and apply refuses to start it` : ': the last wave would still be running when the window closes'
     }`,
     hint: 'Widen spec.window, raise spec.concurrency, or split the maintenance into several plans',

@@ -21,5 +21,8 @@ export function waveEstimateText(w: Wave): string {
 }
 
 export function planEstimateText(plan: Plan): string {
-  return plan.estimate ? `total ${formatEstimate(plan.estimate.seconds)}${basisNote(plan.estimate.basis)}` : 'not estimated (plan written before estimates existed)';
+  const e = plan.estimate;
+  if (!e) return 'not estimated (plan written before estimates existed)';
+  const upTo = e.maxSeconds !== undefined && formatEstimate(e.maxSeconds) !== formatEstimate(e.seconds) ? `, up to ${formatEstimate(e.maxSeconds)} with whole grace periods` : '';
+  return `total ${formatEstimate(e.seconds)}${basisNote(e.basis)}${upTo}`;
 }
