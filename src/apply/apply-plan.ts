@@ -14,6 +14,7 @@ import { DRAINED_ANNOTATION, PLAN_DIGEST_ANNOTATION } from './own-marks.js';
 import { checkIdentity, preflightPlan } from './preflight.js';
 import type { ApplyEvent } from './apply-event.js';
 import { clusterEventsFor } from './cluster-events.js';
+import { formatEstimate } from '../plan/estimate-duration.js';
 import { Interrupted } from './wait-for.js';
 
 export async function applyPlan(plan: Plan, opts: ApplyOptions, given: ApplyDeps): Promise<ApplyResult> {
@@ -75,6 +76,8 @@ async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<App
     maintenance: plan.spec.metadata.name,
     ...(plan.estimate ? { estimateSeconds: plan.estimate.seconds } : {}),
   });
+  const late = windowWarning(plan, started);
+  if (late) deps.onEvent({ type: 'warning', at: started, message: late });
 
   const lock = await deps.lock.acquire(deps.signal);
   deps.onEvent({ type: 'lock-acquired', at: clock.now() });
@@ -147,6 +150,19 @@ async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<App
     gateway.close?.();
     await lock.release().catch(() => undefined);
   }
+}
+
+/**
+ * The plan checks its estimate against a window with both ends (WINDOW_TOO_SHORT); only apply
+ * knows when it starts, so it warns before anything changes when the estimate runs past notAfter.
+ */
+export function windowWarning(plan: Plan, nowMs: number): string | undefined {
+  const notAfter = plan.spec.spec.window?.notAfter;
+  if (notAfter === undefined || !plan.estimate) return undefined;
+  const end = nowMs + plan.estimate.seconds * 1000;
+  if (end <= Date.parse(notAfter)) return undefined;
+  const left = Math.max(0, Math.round((Date.parse(notAfter) - nowMs) / 1000));
+  return `The maintenance is estimated to take ${formatEstimate(plan.estimate.seconds)} but the window closes at ${notAfter}, in ${formatEstimate(left)}: waves that would start after it are refused`;
 }
 
 /** Which plan nodes are cordoned and what is still on them, read fresh after a failure. */
