@@ -8,7 +8,9 @@
 import type { ApplyEvent } from '../../src/apply/apply-event.js';
 import type { ApplyResult } from '../../src/apply/apply-result.js';
 import { createKubeGateway } from '../../src/cluster/kube-gateway.js';
-import type { Pod } from '../../src/model/k8s.js';
+import { readFileSync } from 'node:fs';
+import type { KubeObject, Pod } from '../../src/model/k8s.js';
+import { readObjects } from '../../src/snapshot/read-objects.js';
 import type { Plan } from '../../src/model/plan.js';
 import { startTestSim, type TestSim } from '../helpers/sim.js';
 import { SEED, makeDeps, planLive, runApply, seedSpec } from '../apply/apply-harness.js';
@@ -22,8 +24,23 @@ export interface RecordedApply {
   disrupted?: string;
 }
 
-export async function recordApplyWithDisruption(podStartupMs = 1500): Promise<RecordedApply> {
-  const sim = await startTestSim({ file: SEED, podStartupMs });
+/**
+ * The fixture's pods with Ready `startupMs` after creation, as a cluster that watched them
+ * start shows (the fixture has every condition at the creation instant, which the estimate
+ * does not take as a measurement): the plan's estimate is then from observed start-up times.
+ */
+function withObservedStartup(objects: KubeObject[], startupMs: number): KubeObject[] {
+  return objects.map((o) => {
+    if (o.kind !== 'Pod' || !o.metadata.creationTimestamp) return o;
+    const readyAt = new Date(Date.parse(o.metadata.creationTimestamp) + startupMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const status = o.status as { conditions?: { type: string; lastTransitionTime?: string }[] } | undefined;
+    return { ...o, status: { ...status, conditions: (status?.conditions ?? []).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, lastTransitionTime: readyAt } : c)) } };
+  });
+}
+
+export async function recordApplyWithDisruption(podStartupMs = 2000): Promise<RecordedApply> {
+  const { objects } = readObjects(readFileSync(SEED, 'utf8'), SEED);
+  const sim = await startTestSim({ objects: withObservedStartup(objects, podStartupMs), podStartupMs });
   const plan = await planLive(sim, seedSpec('  afterEach:\n    command: ["true"]\n    uncordon: true\n'));
   const other = createKubeGateway({ kc: sim.kc, server: sim.url, readSnapshot: async () => { throw new Error('not used'); } });
   let disrupted: string | undefined;
