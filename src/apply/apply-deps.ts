@@ -7,6 +7,13 @@ import type { MaintenanceSpec } from '../model/spec.js';
 import type { Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { ApplyEvent } from './apply-event.js';
+import type { ClusterEvent } from './cluster-events.js';
+
+/**
+ * Writes one Kubernetes Event. Resolves with undefined when written, or with a short reason when
+ * it could not be (no permission, an old cluster): apply then warns once and carries on.
+ */
+export type RecordEvent = (event: ClusterEvent) => Promise<string | undefined>;
 
 export interface ApplyClock {
   /** Wall-clock milliseconds (window checks, durations, event times). */
@@ -42,6 +49,8 @@ export interface ApplyDeps {
   renderForDiff: RenderForDiff;
   runCommand: RunCommand;
   onEvent: (event: ApplyEvent) => void;
+  /** Kubernetes Events on the objects apply acts on; none recorded when absent. */
+  recordEvent?: RecordEvent;
   /** SIGINT/SIGTERM: finish or roll back the step in flight, then stop. */
   signal: AbortSignal;
 }
