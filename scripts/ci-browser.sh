@@ -14,4 +14,4 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 "$CHROMIUM" --version
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-exec npm run test:browser
+exec npm run test:browser -- "$@"

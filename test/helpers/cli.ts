@@ -4,12 +4,12 @@
  * so a hung command fails its test instead of the suite.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { runProcess } from '../../bench/lib/run-process.js';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const SDRAIN_BIN = join(REPO_ROOT, 'bin/sdrain.js');
+// One way to find the repository, also from the compiled copy benchmarks run (.cache/bench-build).
+import { REPO_ROOT, SDRAIN_BIN } from '../../bench/lib/bench-paths.js';
+export { REPO_ROOT, SDRAIN_BIN };
 
 export interface CliResult {
   code: number | null;

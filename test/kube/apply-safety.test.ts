@@ -5,7 +5,7 @@
  * and of a roll, then apply again: completes, the floor held across both runs (our own watch).
  * Two applies at once: the second refuses naming the Lease. `sdrain uncordon` gives nodes back.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, inject } from 'vitest';
 import { deployment, mergePatch } from './harness/e2e-cluster.js';
 import { watchReady } from './harness/ready-watch.js';
 import { Scenario } from './harness/scenario.js';
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 async function seed(id: string, startupMs = 3000): Promise<Scenario> {
-  const s = await Scenario.create(id);
+  const s = await Scenario.create(id, inject('kubeconfig'));
   scenarios.push(s);
   await s.addNodes({ 'worker-1': {}, 'worker-2': {} });
   await s.place(deployment('nginx', { replicas: 3, startupMs, graceSeconds: 2 }), [

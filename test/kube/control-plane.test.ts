@@ -13,7 +13,7 @@ import { Scenario } from './harness/scenario.js';
 
 let s: Scenario;
 beforeAll(async () => {
-  s = await Scenario.create('cp');
+  s = await Scenario.create('cp', inject('kubeconfig'));
 });
 afterAll(async () => {
   await s?.cleanup();

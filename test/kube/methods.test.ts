@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, inject } from 'vitest';
 import { deployment, statefulSet } from './harness/e2e-cluster.js';
 import { watchReady } from './harness/ready-watch.js';
 import { Scenario } from './harness/scenario.js';
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 async function scenario(id: string): Promise<Scenario> {
-  const s = await Scenario.create(id);
+  const s = await Scenario.create(id, inject('kubeconfig'));
   scenarios.push(s);
   await s.addNodes({ 'worker-1': {}, 'worker-2': {}, 'worker-3': {} });
   return s;

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { buildKubeconfig } from '../../src/sim/kubeconfig.js';
 import { OWNED_LABEL, SCENARIO_LABEL, deployment } from './harness/e2e-cluster.js';
 import { Scenario } from './harness/scenario.js';
@@ -14,7 +14,7 @@ import { Scenario } from './harness/scenario.js';
 let s: Scenario;
 
 beforeAll(async () => {
-  s = await Scenario.create('rbac');
+  s = await Scenario.create('rbac', inject('kubeconfig'));
   await s.addNodes({ 'worker-1': {}, 'worker-2': {} });
   await s.place(deployment('nginx', { replicas: 3, startupMs: 1500 }), [
     ['worker-1', 2],

@@ -4,7 +4,7 @@
  * `sdrain apply` (the CLI binary) keep nginx at 3 serving throughout, measured by a watch of our
  * own on the API server; the real `kubectl drain` on the same layout drops it below 3.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, inject } from 'vitest';
 import { deployment } from './harness/e2e-cluster.js';
 import { watchReady } from './harness/ready-watch.js';
 import { Scenario } from './harness/scenario.js';
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 async function seedLayout(id: string): Promise<Scenario> {
-  const s = await Scenario.create(id);
+  const s = await Scenario.create(id, inject('kubeconfig'));
   scenarios.push(s);
   await s.addNodes({ 'worker-1': {}, 'worker-2': {} });
   await s.place(deployment('nginx', { replicas: 3, startupMs: 3000, graceSeconds: 3 }), [

@@ -16,6 +16,8 @@ export interface ReadyWatch {
   timeline(): [number, number][];
   /** Watch errors seen (each followed by a re-list). */
   errors(): number;
+  /** ms since the watch started (the timeline's clock). */
+  elapsed(): number;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function watchReady(kc: KubeConfig, namespace: string, labelSelecto
     current: () => [...pods.values()].filter(isServing).length,
     timeline: () => points.slice(),
     errors: () => errors,
+    elapsed: () => performance.now() - t0,
     async stop() {
       stopped = true;
       await informer.stop();

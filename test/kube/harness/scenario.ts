@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import type { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import { runCli, SDRAIN_BIN, type CliResult } from '../../helpers/cli.js';
 import { runKubectl, type KubectlResult } from '../../helpers/kubectl.js';
@@ -29,16 +28,19 @@ export class Scenario {
   private readonly cacheDir: string;
   private readonly children = new Set<ChildProcess>();
 
-  private constructor(readonly id: string) {
-    this.cluster = new E2ECluster(inject('kubeconfig'));
+  private constructor(readonly id: string, kubeconfig: string) {
+    this.cluster = new E2ECluster(kubeconfig);
     this.namespace = `e2e-${id}`;
     this.dir = mkdtempSync(join(tmpdir(), `sdrain-e2e-${id}-`));
     this.cacheDir = join(this.dir, '.kubectl-cache');
   }
 
-  /** A scenario with its namespace created; `id` must be a DNS label, unique in the run. */
-  static async create(id: string): Promise<Scenario> {
-    const s = new Scenario(id);
+  /**
+   * A scenario with its namespace created on the cluster of `kubeconfig` (tests pass
+   * `inject('kubeconfig')`); `id` must be a DNS label, unique in the run.
+   */
+  static async create(id: string, kubeconfig: string): Promise<Scenario> {
+    const s = new Scenario(id, kubeconfig);
     await s.cluster.cleanup(id); // leftovers of an earlier, interrupted run
     await s.cluster.createNamespace(id, s.namespace);
     return s;
