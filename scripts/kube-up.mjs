@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -126,21 +127,63 @@ async function main() {
 
   const logs = join(dir, 'logs');
   mkdirSync(logs);
+  // A component stopped through the control endpoint (a fault test) is expected to be down.
   const start = (name, args) => {
     const fd = openSync(join(logs, `${name}.log`), 'a');
     const proc = spawn(bin, [name, ...args], { cwd: dir, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     const exited = new Promise((resolve) => proc.on('close', (code, signal) => resolve(signal ?? code)));
-    const child = { name, proc, exited };
-    children.push(child);
+    const previous = children.findIndex((c) => c.name === name);
+    const child = { name, proc, exited, args, expectedExit: false };
+    if (previous >= 0) children[previous] = child;
+    else children.push(child);
     void exited.then((how) => {
-      if (!stopping) {
+      if (!stopping && !child.expectedExit) {
         say(`${name} exited unexpectedly (${how}); last log lines:\n${tail(name)}`);
         void stopAll(1);
       }
     });
     return child;
   };
+
+  /**
+   * Fault injection for the real-cluster tier's chaos runs, on 127.0.0.1 only and behind a
+   * random path: POST <control>/stop/<component>[?signal=SIGKILL] stops a component (it stays
+   * down), POST <control>/start/<component> starts it again with the same flags, GET
+   * <control>/status names each component's state.
+   */
+  const controlSecret = randomBytes(16).toString('hex');
+  const control = createHttpServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const [secret, verb, name] = url.pathname.split('/').filter(Boolean);
+    const reply = (code, body) => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(`${JSON.stringify(body)}\n`);
+    };
+    if (secret !== controlSecret) return reply(404, { error: 'not found' });
+    if (req.method === 'GET' && verb === 'status') {
+      return reply(200, Object.fromEntries(children.map((c) => [c.name, c.proc.exitCode === null && c.proc.signalCode === null ? 'running' : 'stopped'])));
+    }
+    const child = children.find((c) => c.name === name);
+    if (req.method !== 'POST' || !child || (verb !== 'stop' && verb !== 'start')) return reply(400, { error: 'POST stop/<component> or start/<component>' });
+    const running = child.proc.exitCode === null && child.proc.signalCode === null;
+    if (verb === 'stop') {
+      if (!running) return reply(409, { error: `${name} is not running` });
+      child.expectedExit = true;
+      const signal = url.searchParams.get('signal') === 'SIGKILL' ? 'SIGKILL' : 'SIGTERM';
+      child.proc.kill(signal);
+      const how = await child.exited;
+      say(`${name} stopped (${signal}: ${how}) through the control endpoint`);
+      return reply(200, { name, stopped: String(how) });
+    }
+    if (running) return reply(409, { error: `${name} is running` });
+    start(name, child.args);
+    say(`${name} started again through the control endpoint`);
+    return reply(200, { name, started: true });
+  });
+  await new Promise((resolve) => control.listen(0, '127.0.0.1', resolve));
+  control.unref();
+  const controlUrl = `http://127.0.0.1:${control.address().port}/${controlSecret}`;
   const tail = (name) => {
     try {
       return readFileSync(join(logs, `${name}.log`), 'utf8').split('\n').slice(-30).join('\n');
@@ -261,7 +304,7 @@ async function main() {
     }
     writeFileSync(opts.kubeconfigOut, adminKubeconfig, { mode: 0o600 });
     process.stdout.write(
-      `kube:up ready at ${url} (Kubernetes ${version}: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok; kubeconfig ${opts.kubeconfigOut}; data ${dir}; Ctrl-C to stop)\n`,
+      `kube:up ready at ${url} (Kubernetes ${version}: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok; kubeconfig ${opts.kubeconfigOut}; data ${dir}; control ${controlUrl}; Ctrl-C to stop)\n`,
     );
   } catch (err) {
     say(err.message);

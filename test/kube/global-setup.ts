@@ -19,6 +19,8 @@ declare module 'vitest' {
     kubeconfig: string;
     /** "local": the real control plane started here; "sim": `sdrain sim`; "external": SDRAIN_E2E_KUBECONFIG. */
     clusterKind: 'local' | 'sim' | 'external';
+    /** kube-up's fault-injection endpoint (stop/start a component); '' when the cluster is not ours. */
+    control: string;
   }
 }
 
@@ -41,6 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const external = process.env.SDRAIN_E2E_KUBECONFIG;
   let stop = async () => {};
   let kubeconfig: string;
+  let control = '';
   const sim = !external && process.env.SDRAIN_E2E_BACKEND === 'sim';
   if (external) {
     kubeconfig = external;
@@ -63,6 +66,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     mkdirSync(logDir, { recursive: true });
     const started = performance.now();
     const proc = await startKubeUpProcess(['--kubeconfig-out', kubeconfig, '--log-dir', logDir], { timeoutMs: 300_000 });
+    control = /control (http:\/\/127\.0\.0\.1:\d+\/\S+?);/.exec(proc.stdout())?.[1] ?? '';
     process.stderr.write(`real control plane ready in ${((performance.now() - started) / 1000).toFixed(1)} s (logs at the end in .cache/kube-logs)\n`);
     stop = async () => {
       const code = await proc.stop();
@@ -85,5 +89,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('kubeconfig', kubeconfig);
   project.provide('clusterKind', external ? 'external' : sim ? 'sim' : 'local');
+  project.provide('control', control);
   return stop;
 }

@@ -47,11 +47,29 @@ export async function watchReady(kc: KubeConfig, namespace: string, labelSelecto
     pods.delete(p.metadata!.uid!);
     recount();
   });
+  // The informer stops on an error; start it again (it lists afresh, then watches), and keep
+  // trying through an outage of the API server (fault tests restart it).
+  const restart = () => {
+    if (stopped) return;
+    setTimeout(() => {
+      if (stopped) return;
+      informer.start().then(
+        () => {
+          // Re-listed: the cache is the truth now (pods may have gone during the outage).
+          pods.clear();
+          for (const p of informer.list(namespace)) pods.set(p.metadata!.uid!, p);
+          recount();
+        },
+        () => {
+          errors++;
+          restart();
+        },
+      );
+    }, 500);
+  };
   informer.on('error', () => {
     errors++;
-    if (stopped) return;
-    // The informer stops on an error; start it again (it lists afresh, then watches).
-    setTimeout(() => void informer.start().catch(() => undefined), 500);
+    restart();
   });
   await informer.start();
   // The informer's cache holds the initial list before start() resolves.
