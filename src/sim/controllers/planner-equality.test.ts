@@ -8,6 +8,7 @@
  * a wave that is tried and rolled back first (affinity: skip), which must restore the
  * scheduler's node-sampling rotation with everything else.
  */
+import { mulberry32 } from '../store/seeded-random.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { V1PodSpec } from '@kubernetes/client-node';
 import type { KubeObject, Node, Pod } from '../../model/k8s.js';
@@ -27,17 +28,8 @@ afterEach(() => {
   sim = undefined;
 });
 
-/** mulberry32: a small seeded generator (test data only). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded generator, for the test clusters. */
+const random = mulberry32;
 
 interface Cluster {
   objects: KubeObject[];
