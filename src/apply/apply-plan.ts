@@ -4,7 +4,7 @@
  * throw (exit 3); failures and interruptions during execution are returned as a result with
  * the cluster's state, so the caller can print a summary before exiting non-zero.
  */
-import { SdrainError } from '../errors.js';
+import { InternalError, SdrainError } from '../errors.js';
 import type { Plan } from '../model/plan.js';
 import type { ApplyDeps, ApplyOptions } from './apply-deps.js';
 import type { ApplyResult, NodeState, WaveResult } from './apply-result.js';
@@ -75,7 +75,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps)
           ? (lock.lost.reason as SdrainError)
           : err instanceof SdrainError
             ? err
-            : new SdrainError('APPLY_FAILED', `Wave ${wave.index} failed: ${(err as Error).message}`, { cause: err });
+            : new InternalError(`wave ${wave.index} failed unexpectedly`, { cause: err });
         deps.onEvent(
           interrupted
             ? { type: 'interrupted', at: clock.now(), message: result.error.message }

@@ -26,7 +26,8 @@ import { readLiveSnapshot } from '../cluster/read-snapshot.js';
 import type { CliIO } from '../cli/io.js';
 import { loadCluster } from '../cli/commands/cluster-source.js';
 import { renderPlanAs } from '../cli/commands/show.js';
-import { runApply, wallClock } from '../cli/commands/apply-run.js';
+import { runApply } from '../cli/commands/apply-run.js';
+import { wallClock } from '../apply/wall-clock.js';
 import { makeStyle } from '../render/style.js';
 import { demoCluster, DEMO_LEFT_OUT } from './demo-cluster.js';
 import { observeReady, type WorkloadKey } from './ready-observer.js';
@@ -125,7 +126,7 @@ async function measurePlainEviction(
   const kubeconfig = join(dir, 'kubeconfig-plain');
   await writeFile(kubeconfig, sim.kubeconfig, { mode: 0o600 });
   const { kc, server } = connect({ kubeconfig, env: io.env, cwd: io.cwd });
-  const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal }) });
+  const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallClock.sleep }), signal: io.signal, sleep: wallClock.sleep });
   const replicas = new Map<WorkloadKey, number>();
   for (const w of plan.waves) for (const a of w.actions) replicas.set(workloadKey(a.workload.kind, a.workload.namespace, a.workload.name), a.replicas);
   const observer = observeReady(sim.store, keys);

@@ -21,7 +21,7 @@ import { writePlan } from '../../src/planfile/write-plan.js';
 import { renderPlanForDiff } from '../../src/render/plan-text.js';
 import { parseSpec } from '../../src/spec/parse-spec.js';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { wallClock } from '../../src/cli/commands/apply-run.js';
+import { wallClock } from '../../src/apply/wall-clock.js';
 import type { TestSim } from '../helpers/sim.js';
 
 export const FIXTURES = join(REPO_ROOT, 'test/fixtures');

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { untilStore } from '../helpers/sim.js';
 import { register } from '../../src/cli/commands/sim.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { formatError } from '../../src/cli/format-error.js';
+import { formatError } from '../../src/render/format-error.js';
 import { kubeRequest } from '../../src/cluster/kube-request.js';
 import { InputError } from '../../src/errors.js';
 import type { Deployment, Node, Pod } from '../../src/model/k8s.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { Command } from 'commander';
 import { register } from '../../src/cli/commands/sim.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { formatError } from '../../src/cli/format-error.js';
+import { formatError } from '../../src/render/format-error.js';
 import { InputError } from '../../src/errors.js';
 import { startSimulator } from '../../src/sim/simulator.js';
 import { runKubectl } from '../helpers/kubectl.js';

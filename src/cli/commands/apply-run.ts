@@ -16,7 +16,8 @@ import { hostname } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApplyClock, ApplyLock, RunCommand } from '../../apply/apply-deps.js';
+import type { ApplyLock, RunCommand } from '../../apply/apply-deps.js';
+import { wallClock } from '../../apply/wall-clock.js';
 import type { ApplyEvent } from '../../apply/apply-event.js';
 import { applyPlan } from '../../apply/apply-plan.js';
 import { connect } from '../../cluster/connect.js';
@@ -36,7 +37,8 @@ import { parseDuration } from '../../spec/parse-duration.js';
 import type { Plan } from '../../model/plan.js';
 import type { CliIO } from '../io.js';
 import type { ApplyCliOptions } from './apply.js';
-import { formatError } from '../format-error.js';
+import { formatError } from '../../render/format-error.js';
+import { TOOL_VERSION } from '../../version.js';
 import { readInputFile } from './input-files.js';
 
 
@@ -48,7 +50,13 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
   const lockTimeout = durationOption(opts.lockTimeout, '--lock-timeout');
   const lockDuration = Math.max(1, durationOption(opts.lockDuration, '--lock-duration'));
   const { kc, server } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });
-  const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal }) });
+  const gateway = createKubeGateway({
+    kc,
+    server,
+    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallClock.sleep, scope: 'apply' }),
+    signal: io.signal,
+    sleep: wallClock.sleep,
+  });
   // Every permission apply needs, checked before anything is changed (rbac helper: src/cluster/access-review.ts).
   await requireAccess(kc, 'apply', { lockNamespace: opts.lockNamespace, file, signal: io.signal });
 
@@ -77,7 +85,7 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
     if (opts.events === '-') io.stderr(summary);
     else io.stdout(summary);
     if (result.error) {
-      io.stderr(formatError(result.error, io.color));
+      io.stderr(formatError(result.error, { color: io.color, command: 'apply', version: TOOL_VERSION, debug: Boolean(io.env.SDRAIN_DEBUG) && io.env.SDRAIN_DEBUG !== '0' }));
       io.exitCode = result.status === 'interrupted' ? 130 : 1;
     }
   } finally {
@@ -143,21 +151,6 @@ function progressView(io: CliIO, plan: Plan, stdoutIsEvents: boolean): { event(e
     },
   };
 }
-
-export const wallClock: ApplyClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const t = setTimeout(done, Math.max(0, ms));
-      function done() {
-        clearTimeout(t);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
-};
 
 /** Runs a command without a shell; output is passed on as it arrives. */
 export function makeRunCommand(baseEnv: Record<string, string | undefined>, cwd: string): RunCommand {
