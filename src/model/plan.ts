@@ -12,42 +12,48 @@ export const PLAN_FORMAT_VERSION = 1;
 
 export type Severity = 'error' | 'warning' | 'info';
 
-export type FindingCode =
-  | 'UNPLACEABLE'
-  | 'INSUFFICIENT_CAPACITY'
-  | 'DOWNTIME'
-  | 'PDB_BLOCKS'
-  | 'PDB_MULTIPLE'
-  | 'RWO_VOLUME'
-  | 'UNMANAGED_POD'
-  | 'LOCAL_STORAGE'
-  | 'NODE_NOT_FOUND'
-  | 'NODE_NOT_READY'
-  | 'NODE_SKIPPED'
-  | 'NO_NODES'
-  | 'SAFE_TO_EVICT_FALSE'
-  | 'DO_NOT_DISRUPT'
-  | 'PAUSED_DEPLOYMENT'
-  | 'ONDELETE_STATEFULSET'
-  | 'NOT_FULLY_AVAILABLE'
-  | 'HPA_OWNS_REPLICAS'
-  | 'GITOPS_OWNS_REPLICAS'
-  | 'METHOD_FALLBACK'
-  | 'DAEMONSET_POD'
-  | 'MIRROR_POD'
-  | 'COMPLETED_POD'
-  | 'UNKNOWN_OWNER'
-  | 'AFFINITY_EVICT'
-  | 'WINDOW'
+/**
+ * Every finding code, as a closed list: a code not listed here does not compile, and a plan
+ * file carrying one is refused by the reader (it was written by another sdrain).
+ */
+export const FINDING_CODES = [
+  'UNPLACEABLE',
+  'INSUFFICIENT_CAPACITY',
+  'DOWNTIME',
+  'PDB_BLOCKS',
+  'PDB_MULTIPLE',
+  'RWO_VOLUME',
+  'UNMANAGED_POD',
+  'LOCAL_STORAGE',
+  'NODE_NOT_FOUND',
+  'NODE_NOT_READY',
+  'NODE_SKIPPED',
+  'NO_NODES',
+  'SAFE_TO_EVICT_FALSE',
+  'DO_NOT_DISRUPT',
+  'PAUSED_DEPLOYMENT',
+  'ONDELETE_STATEFULSET',
+  'NOT_FULLY_AVAILABLE',
+  'HPA_OWNS_REPLICAS',
+  'GITOPS_OWNS_REPLICAS',
+  'METHOD_FALLBACK',
+  'DAEMONSET_POD',
+  'MIRROR_POD',
+  'COMPLETED_POD',
+  'UNKNOWN_OWNER',
+  'AFFINITY_EVICT',
+  'WINDOW',
   /** info: a pod already being deleted is left alone (listed in wave.untouched). */
-  | 'TERMINATING_POD'
+  'TERMINATING_POD',
   /** warning: a pod of a controller sdrain does not roll (Job, ReplicationController, bare ReplicaSet, custom) is evicted. */
-  | 'EVICT_ONLY_OWNER'
+  'EVICT_ONLY_OWNER',
   /** warning: roll/surge bypass a PodDisruptionBudget that is already at its limit (or that the move would go below). */
-  | 'PDB_AT_LIMIT'
+  'PDB_AT_LIMIT',
   /** warning: the workload's pods name another scheduler (spec.schedulerName); placement is predicted with kube-scheduler's rules. */
-  | 'CUSTOM_SCHEDULER'
-  | (string & {});
+  'CUSTOM_SCHEDULER',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
 
 export interface Finding {
   severity: Severity;

@@ -5,7 +5,7 @@
  * StatefulSet). Every fallback is reported as a finding so the reviewer sees why.
  */
 import type { Deployment, Pod, StatefulSet } from '../model/k8s.js';
-import type { Method, ResolvedStrategy, Severity } from '../model/plan.js';
+import type { FindingCode, Method, ResolvedStrategy, Severity } from '../model/plan.js';
 import type { MaintenanceSpec, WorkloadOverride } from '../model/spec.js';
 import { desiredReplicas, resolveDeploymentStrategy, resolveStatefulSetStrategy } from '../kube/rolling.js';
 import type { ClusterIndex } from './cluster-index.js';
@@ -17,7 +17,7 @@ import { rwoClaims } from './rwo-claims.js';
 /** A finding about a workload, before a wave and node are attached. */
 export interface WorkloadFinding {
   severity: Severity;
-  code: string;
+  code: FindingCode;
   message: string;
   hint?: string;
 }

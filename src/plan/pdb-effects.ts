@@ -5,6 +5,7 @@
  * unhealthy makes evictions wait. Roll and surge bypass the Eviction API, so budgets cannot
  * block them, but a budget already at its limit is worth a warning.
  */
+import type { FindingCode } from '../model/plan.js';
 import type { Pod, PodDisruptionBudget } from '../model/k8s.js';
 import { isPodReady, isTerminal } from '../kube/pod.js';
 import { resolveIntOrPercent } from '../kube/rolling.js';
@@ -97,7 +98,7 @@ interface Counts {
 
 export interface PdbFinding {
   severity: 'error' | 'warning' | 'info';
-  code: string;
+  code: FindingCode;
   message: string;
   hint?: string;
   /** The pod concerned (PDB_MULTIPLE) or the budget (other codes). */

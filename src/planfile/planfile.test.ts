@@ -126,4 +126,15 @@ describe('writePlan / readPlan', () => {
     const method = err.diagnostics.find((d) => d.field === 'waves[0].actions[0].method')!;
     expect(text.split('\n')[method.line! - 1]).toContain('"teleport"');
   });
+
+  it('refuses a finding code this sdrain does not know, with its line and a hint', () => {
+    const bad = samplePlan() as unknown as Record<string, any>;
+    bad.findings[0].code = 'DOWNTIEM';
+    const text = canonicalJson({ ...bad, digest: computeDigest(bad) });
+    const err = thrown(() => readPlan(text, 'plan.json')) as InputError;
+    expect(err.code).toBe('PLAN_INVALID');
+    const d = err.diagnostics.find((x) => x.field === 'findings[0].code')!;
+    expect(d.message).toMatch(/^is "DOWNTIEM", which this sdrain does not know \(the plan was written by another version/);
+    expect(text.split('\n')[d.line! - 1]).toContain('"DOWNTIEM"');
+  });
 });

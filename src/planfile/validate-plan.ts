@@ -3,7 +3,7 @@
  * the parts agree with each other (wave numbering, pods vs podUids, `applicable` vs error
  * findings). Collects every problem; paths are arrays so read-plan can find their lines.
  */
-import type { Severity, Method } from '../model/plan.js';
+import { FINDING_CODES, type FindingCode, type Severity, type Method } from '../model/plan.js';
 
 export type PlanPath = (string | number)[];
 
@@ -147,6 +147,9 @@ export function validatePlanStructure(plan: Obj): PlanProblem[] {
     if (!SEVERITIES.includes(f.severity as Severity)) add([...fp, 'severity'], `must be one of ${SEVERITIES.join(', ')}`);
     if (f.severity === 'error') errors++;
     str(f, 'code', fp);
+    if (typeof f.code === 'string' && !FINDING_CODES.includes(f.code as FindingCode)) {
+      add([...fp, 'code'], `is "${f.code}", which this sdrain does not know (the plan was written by another version; codes are listed in the README's Findings section)`);
+    }
     str(f, 'message', fp);
     str(f, 'hint', fp, true);
     str(f, 'node', fp, true);
