@@ -51,6 +51,8 @@ export function fingerprintLines(value: unknown, prefix = 'fingerprint', out: st
   return prefix === 'fingerprint' ? out.map((l) => `${l}\n`).join('') : '';
 }
 
+const EMPTY_FINGERPRINT: Plan['fingerprint'] = { nodes: {}, targetNodes: {}, pods: {}, workloads: {}, pdbs: {}, hpas: {} };
+
 /** Nodes whose wave this plan already finished. */
 export function drainedNodes(live: Snapshot, digest: string): Set<string> {
   return new Set(live.nodes.filter((n) => n.metadata.annotations?.[DRAINED_ANNOTATION] === digest).map((n) => n.metadata.name));
@@ -81,12 +83,12 @@ export function remainingWork(plan: Plan, live: Snapshot, drained: Set<string>, 
       actions: w.actions
         .map((a) => {
           const keep = a.podUids.map((uid, i) => (liveUids.has(uid) ? i : -1)).filter((i) => i >= 0);
-          const arrivals = reviewedUids ? { surgePods: 0, reason: a.reason.replace(/; \d+ pod\(s\) placed here by an earlier wave$/, '') } : {};
+          const arrivals = reviewedUids ? { surgePods: 0, arrivedPods: 0 } : {};
           return { ...a, ...arrivals, pods: keep.map((i) => a.pods[i] ?? ''), podUids: keep.map((i) => a.podUids[i] ?? '') };
         })
         .filter((a) => a.pods.length > 0),
     }));
-  return { ...plan, waves, findings: plan.findings.filter((f) => f.severity === 'error'), fingerprint: {} };
+  return { ...plan, waves, findings: plan.findings.filter((f) => f.severity === 'error'), fingerprint: EMPTY_FINGERPRINT };
 }
 
 /** Throws SdrainError DRIFT when the live cluster no longer gives the same plan. */

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Deployment, KubeObject, Node, Pod, PodTemplate, StatefulSet } from '../model/k8s.js';
+import type { Fingerprint, HpaFacts, NodeFacts, PdbFacts, PodFacts, WorkloadFacts } from '../model/plan.js';
 import type { ClusterIndex } from './cluster-index.js';
 import { compareStrings } from './compare.js';
 import type { Workload } from './resolve-workload.js';
@@ -52,7 +53,7 @@ export function templateHash(template: PodTemplate | undefined): string {
   return `sha256:${createHash('sha256').update(sortedJson(relevant)).digest('hex')}`;
 }
 
-function nodeFacts(node: Node): Record<string, unknown> {
+function nodeFacts(node: Node): NodeFacts {
   return {
     unschedulable: node.spec?.unschedulable === true,
     taints: (node.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value ?? '', effect: t.effect })),
@@ -61,9 +62,9 @@ function nodeFacts(node: Node): Record<string, unknown> {
   };
 }
 
-function workloadFacts(w: Workload): Record<string, unknown> {
+function workloadFacts(w: Workload): WorkloadFacts {
   const o = w.object as KubeObject | undefined;
-  const facts: Record<string, unknown> = { uid: w.ref.uid ?? '', present: o !== undefined };
+  const facts: WorkloadFacts = { uid: w.ref.uid ?? '', present: o !== undefined };
   if (!o) return facts;
   const spec = o.spec as Partial<Deployment['spec'] & StatefulSet['spec']> | undefined;
   facts.replicas = spec?.replicas ?? null;
@@ -81,7 +82,7 @@ function workloadFacts(w: Workload): Record<string, unknown> {
   return facts;
 }
 
-function podFacts(pod: Pod): Record<string, unknown> {
+function podFacts(pod: Pod): PodFacts {
   const ctl = controllerOf(pod);
   const a = pod.metadata.annotations ?? {};
   return {
@@ -109,25 +110,25 @@ export interface FingerprintInput {
 }
 
 /** Builds the fingerprint; keys are inserted in sorted order (planfile sorts again anyway). */
-export function fingerprint({ index, targetNodes, workloads }: FingerprintInput): Record<string, unknown> {
+export function fingerprint({ index, targetNodes, workloads }: FingerprintInput): Fingerprint {
   const targets = new Set(targetNodes);
-  const targetFacts: Record<string, unknown> = {};
-  const otherFacts: Record<string, unknown> = {};
+  const targetFacts: Record<string, NodeFacts> = {};
+  const otherFacts: Record<string, NodeFacts> = {};
   for (const name of index.nodeNames) {
     const facts = nodeFacts(index.nodes.get(name)!);
     if (targets.has(name)) targetFacts[name] = facts;
     else otherFacts[name] = facts;
   }
-  const pods: Record<string, unknown> = {};
+  const pods: Record<string, PodFacts> = {};
   const podList: Pod[] = [];
   for (const name of [...targets].sort(compareStrings)) for (const pod of index.podsByNode.get(name) ?? []) podList.push(pod);
   for (const [key, pod] of sortedByKey(podList, (p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`)) pods[key] = podFacts(pod);
 
-  const wl: Record<string, unknown> = {};
+  const wl: Record<string, WorkloadFacts> = {};
   for (const w of [...workloads].sort((a, b) => compareStrings(a.key, b.key))) {
     wl[`${w.ref.kind}/${w.ref.namespace ?? ''}/${w.ref.name}`] = workloadFacts(w);
   }
-  const pdbs: Record<string, unknown> = {};
+  const pdbs: Record<string, PdbFacts> = {};
   for (const [, pdb] of sortedByKey(index.snapshot.pdbs, (o) => `${o.metadata.namespace}/${o.metadata.name}`)) {
     pdbs[`${pdb.metadata.namespace ?? ''}/${pdb.metadata.name}`] = {
       uid: pdb.metadata.uid ?? '',
@@ -137,7 +138,7 @@ export function fingerprint({ index, targetNodes, workloads }: FingerprintInput)
       unhealthyPodEvictionPolicy: (pdb.spec as { unhealthyPodEvictionPolicy?: string } | undefined)?.unhealthyPodEvictionPolicy ?? null,
     };
   }
-  const hpas: Record<string, unknown> = {};
+  const hpas: Record<string, HpaFacts> = {};
   for (const [, hpa] of sortedByKey(index.snapshot.hpas, (o) => `${o.metadata.namespace}/${o.metadata.name}`)) {
     hpas[`${hpa.metadata.namespace ?? ''}/${hpa.metadata.name}`] = {
       uid: hpa.metadata.uid ?? '',

@@ -77,9 +77,9 @@ describe('writePlan / readPlan', () => {
 
   it('refuses a newer format version with its own message, before checking the digest', () => {
     const { plan } = writePlan(samplePlan());
-    const err = thrown(() => readPlan(JSON.stringify({ ...plan, formatVersion: 2 }), 'p.json'));
+    const err = thrown(() => readPlan(JSON.stringify({ ...plan, formatVersion: 3 }), 'p.json'));
     expect((err as SdrainError).code).toBe('PLAN_REFUSED');
-    expect((err as Error).message).toMatch(/format version 2.*reads format version 1/);
+    expect((err as Error).message).toMatch(/format version 3.*reads format versions 1 and 2/);
     expect((err as SdrainError).hint).toMatch(/newer sdrain/);
   });
 

@@ -6,6 +6,7 @@
  */
 import type { Finding, Plan, Wave } from '../model/plan.js';
 import {
+  actionReason,
   findingLocation,
   findingsOf,
   formatAmounts,
@@ -108,7 +109,7 @@ function renderWave(wave: Wave): string[] {
     for (const a of wave.actions) {
       const pods = a.pods.map(code).join('<br>');
       out.push(
-        `| ${escapeMarkdown(a.workload.kind)} ${code(qualifiedName(a.workload))} | ${a.method} | ${a.pods.length}: ${pods} | ${a.expectedMinReady}/${a.replicas} | ${a.surgePods} | ${escapeMarkdown(a.reason)} |`,
+        `| ${escapeMarkdown(a.workload.kind)} ${code(qualifiedName(a.workload))} | ${a.method} | ${a.pods.length}: ${pods} | ${a.expectedMinReady}/${a.replicas} | ${a.surgePods} | ${escapeMarkdown(actionReason(a))} |`,
       );
     }
   }

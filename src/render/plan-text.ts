@@ -8,7 +8,7 @@
  */
 import type { Plan } from '../model/plan.js';
 import { compareCodeUnits } from '../planfile/canonical-json.js';
-import { formatAmounts, qualifiedName } from './findings.js';
+import { actionReason, formatAmounts, qualifiedName, UNTOUCHED_LABEL } from './findings.js';
 
 /** The plan as diffable lines, ending with a newline. */
 export function renderPlanForDiff(plan: Plan): string {
@@ -27,10 +27,10 @@ export function renderPlanForDiff(plan: Plan): string {
       const s = a.strategy;
       const strategy = `${s.type}(maxSurge=${s.maxSurge},maxUnavailable=${s.maxUnavailable}${s.partition !== undefined ? `,partition=${s.partition}` : ''})`;
       out.push(`${wl} uid=${a.workload.uid ?? '-'} method=${a.method} replicas=${a.replicas} minReady=${a.expectedMinReady} surgePods=${a.surgePods} strategy=${strategy}`);
-      out.push(`${wl} reason ${a.reason}`);
+      out.push(`${wl} reason ${actionReason(a)}`);
       a.pods.forEach((pod, i) => out.push(`${wl} pod ${pod} uid=${a.podUids[i] ?? '-'}`));
     }
-    for (const u of w.untouched) out.push(`${p} untouched ${u.node} ${u.namespace}/${u.pod}: ${u.reason}`);
+    for (const u of w.untouched) out.push(`${p} untouched ${u.node} ${u.namespace}/${u.pod}: ${UNTOUCHED_LABEL[u.reason] ?? u.reason}`);
   }
   for (const f of plan.findings) {
     const where = [f.wave !== undefined ? `wave=${f.wave}` : '', f.node ? `node=${f.node}` : '', f.object ? `object=${f.object.kind}/${qualifiedName(f.object)}` : '']
