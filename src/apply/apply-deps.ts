@@ -39,6 +39,11 @@ export interface ApplyDeps {
   clock: ApplyClock;
   lock: ApplyLock;
   replan: Replan;
+  /**
+   * The version of this sdrain, whose planner `replan` runs. A plan written by another version
+   * is applied only when this version's re-plan makes the same decisions.
+   */
+  toolVersion: string;
   renderForDiff: RenderForDiff;
   runCommand: RunCommand;
   onEvent: (event: ApplyEvent) => void;

@@ -7,6 +7,8 @@ import type { ObjectRef } from '../model/k8s.js';
 import type { Method } from '../model/plan.js';
 
 export type ApplyEvent =
+  /** First of all: the plan was written by another sdrain version (or in an older format). */
+  | { type: 'other-version'; at: number; planVersion: string; toolVersion: string; formatVersion: number }
   | { type: 'start'; at: number; digest: string; waves: number; nodes: number }
   | { type: 'lock-acquired'; at: number }
   | { type: 'drift-checked'; at: number; resumed: boolean }

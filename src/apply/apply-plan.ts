@@ -5,7 +5,7 @@
  * the cluster's state, so the caller can print a summary before exiting non-zero.
  */
 import { InternalError, SdrainError } from '../errors.js';
-import type { Plan } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import type { ApplyDeps, ApplyOptions } from './apply-deps.js';
 import type { ApplyResult, NodeState, WaveResult } from './apply-result.js';
 import { checkDrift, drainedNodes } from './drift.js';
@@ -17,6 +17,10 @@ import { Interrupted } from './wait-for.js';
 export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
   const { gateway, clock } = deps;
   const started = clock.now();
+  const otherVersion = plan.toolVersion !== deps.toolVersion || plan.formatVersion !== PLAN_FORMAT_VERSION;
+  if (otherVersion) {
+    deps.onEvent({ type: 'other-version', at: started, planVersion: plan.toolVersion, toolVersion: deps.toolVersion, formatVersion: plan.formatVersion });
+  }
   preflightPlan(plan, { file: opts.file, expectDigest: opts.expectDigest, nowMs: started });
   checkIdentity(plan, await gateway.identity(), opts.file);
   const planNodes = plan.waves.flatMap((w) => w.nodes);
@@ -42,7 +46,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps)
       result.ms = clock.now() - started;
       return result;
     }
-    result.resumed = checkDrift(plan, live, { replan: deps.replan, renderForDiff: deps.renderForDiff, file: opts.file }).resumed;
+    result.resumed = checkDrift(plan, live, { replan: deps.replan, renderForDiff: deps.renderForDiff, file: opts.file, toolVersion: deps.toolVersion }).resumed;
     deps.onEvent({ type: 'drift-checked', at: clock.now(), resumed: result.resumed });
 
     const signal = AbortSignal.any([deps.signal, lock.lost]);

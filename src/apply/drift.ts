@@ -91,11 +91,17 @@ export function remainingWork(plan: Plan, live: Snapshot, drained: Set<string>, 
   return { ...plan, waves, findings: plan.findings.filter((f) => f.severity === 'error'), fingerprint: EMPTY_FINGERPRINT };
 }
 
-/** Throws SdrainError DRIFT when the live cluster no longer gives the same plan. */
-export function checkDrift(plan: Plan, live: Snapshot, deps: { replan: Replan; renderForDiff: RenderForDiff; file: string }): DriftResult {
+/**
+ * Throws SdrainError DRIFT when the live cluster no longer gives the same plan. With a plan
+ * written by another sdrain version (`toolVersion` is this one's), a difference may be the
+ * planner's rather than the cluster's: it is refused as PLAN_REFUSED, saying to plan again
+ * with this version.
+ */
+export function checkDrift(plan: Plan, live: Snapshot, deps: { replan: Replan; renderForDiff: RenderForDiff; file: string; toolVersion: string }): DriftResult {
   const { snapshot, own } = normalizeOwnChanges(live, plan.digest);
-  // Identity was checked already; the cluster line and tool version are not the cluster's facts.
-  const fresh: Plan = { ...deps.replan(plan.spec, snapshot), cluster: plan.cluster, toolVersion: plan.toolVersion };
+  // Identity was checked already; the cluster line is not a decision. The versions are compared
+  // on their own (below), so that the diff shows what was decided differently.
+  const fresh: Plan = { ...deps.replan(plan.spec, snapshot), cluster: plan.cluster, toolVersion: plan.toolVersion, formatVersion: plan.formatVersion };
   let before: string;
   let after: string;
   let changed: string[];
@@ -115,6 +121,13 @@ export function checkDrift(plan: Plan, live: Snapshot, deps: { replan: Replan; r
   const patch = createTwoFilesPatch(`${deps.file} (reviewed plan)`, 'plan from the live cluster now', before, after, undefined, undefined, { context: 3 });
   const body = patch.split('\n').slice(1).join('\n'); // drop the "====" banner line
   const what = changed.length ? `\nChanged: ${changed.slice(0, 20).join(', ')}${changed.length > 20 ? `, … (${changed.length} in all)` : ''}` : '';
+  if (plan.toolVersion !== deps.toolVersion) {
+    throw new SdrainError(
+      'PLAN_REFUSED',
+      `Refusing to apply ${deps.file}: it was planned by sdrain ${plan.toolVersion}, and sdrain ${deps.toolVersion} plans the cluster as it is now differently (its planner or the cluster changed); nothing was changed.${what}\n${body.trimEnd()}`,
+      { hint: `Run \`sdrain plan\` again with sdrain ${deps.toolVersion}, review the new plan, then apply it with the same version.` },
+    );
+  }
   throw new SdrainError(
     'DRIFT',
     `Refusing to apply ${deps.file}: the cluster changed since the plan was made${own.any ? ' (beyond this plan\'s own progress)' : ''}; nothing was changed.${what}\n${body.trimEnd()}`,

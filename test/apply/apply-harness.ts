@@ -52,6 +52,7 @@ export function makeDeps(sim: TestSim, over: Partial<ApplyDeps> = {}): ApplyDeps
         acquireLeaseLock({ kc: sim.kc, namespace: 'kube-system', holder: `test-${Math.random().toString(36).slice(2, 8)}`, durationSeconds: 15, now: Date.now, timeoutMs: 2000, signal }),
     },
     replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: '0.1.0' }),
+    toolVersion: '0.1.0',
     renderForDiff: renderPlanForDiff,
     runCommand: async () => 0,
     onEvent: (e) => events.push(e),

@@ -70,7 +70,8 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
         gateway,
         clock: wallClock,
         lock: makeLeaseLock(kc, { namespace: opts.lockNamespace, timeoutSeconds: lockTimeout, durationSeconds: lockDuration, digest: plan.digest }),
-        replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: plan.toolVersion }),
+        replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: TOOL_VERSION }),
+        toolVersion: TOOL_VERSION,
         renderForDiff: renderPlanForDiff,
         runCommand: makeRunCommand(io.env, io.cwd),
         onEvent: (e) => {
