@@ -7,7 +7,8 @@
  *      (SdrainError PLAN_REFUSED — an older sdrain must not guess at a newer format);
  *      format 1 is read and upgraded in memory to format 2's typed fields (format-1.ts);
  *   4. digest recomputed (SdrainError PLAN_REFUSED: "was modified after it was written");
- *   5. structure (InputError PLAN_INVALID listing every problem with line and field).
+ *   5. structure: schemas/plan.schema.json, then cross-field checks (InputError PLAN_INVALID
+ *      listing every problem with line and field).
  * Pure: the caller reads the file.
  */
 import { LineCounter, parseDocument, isNode } from 'yaml';
@@ -17,6 +18,7 @@ import { DIGEST_PATTERN, computeDigest } from './digest.js';
 import { findJsonSyntaxError, lineColumn } from './json-syntax-error.js';
 import { validatePlanStructure, formatPlanPath, type PlanPath } from './validate-plan.js';
 import { upgradeFormat1 } from './format-1.js';
+import { planSchemaProblems } from './plan-schema.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** Older formats this sdrain still reads (and upgrades in memory). */
@@ -79,7 +81,12 @@ export function readPlan(text: string, file: string): Plan {
 
   // Format 1: its prose fields become format 2's typed ones (the digest above was the file's).
   const upgraded = fv === 1 ? upgradeFormat1(o) : { plan: o, problems: [] };
-  const problems = [...upgraded.problems, ...validatePlanStructure(upgraded.plan)];
+  // The schema (types, closed unions), then what a schema cannot check (numbering, pods against
+  // podUids, applicable against the findings); a field the schema faulted is reported once.
+  const schema = planSchemaProblems(fv === 1 ? { ...upgraded.plan, formatVersion: PLAN_FORMAT_VERSION } : upgraded.plan);
+  const covered = new Set(schema.map((p) => formatPlanPath(p.path)));
+  const crossField = validatePlanStructure(upgraded.plan).filter((p) => !covered.has(formatPlanPath(p.path)));
+  const problems = [...upgraded.problems, ...schema, ...crossField];
   if (problems.length > 0) {
     throw new InputError(
       'PLAN_INVALID',

@@ -178,9 +178,7 @@ export function validatePlanStructure(plan: Obj): PlanProblem[] {
     if (!SEVERITIES.includes(f.severity as Severity)) add([...fp, 'severity'], `must be one of ${SEVERITIES.join(', ')}`);
     if (f.severity === 'error') errors++;
     str(f, 'code', fp);
-    if (typeof f.code === 'string' && !FINDING_CODES.includes(f.code as FindingCode)) {
-      add([...fp, 'code'], `is "${f.code}", which this sdrain does not know (the plan was written by another version; codes are listed in the README's Findings section)`);
-    }
+    if (typeof f.code === 'string' && !FINDING_CODES.includes(f.code as FindingCode)) add([...fp, 'code'], `must be one of ${FINDING_CODES.join(', ')}`);
     str(f, 'message', fp);
     str(f, 'hint', fp, true);
     str(f, 'node', fp, true);
