@@ -99,3 +99,21 @@ export class InternalError extends SdrainError {
     this.name = 'InternalError';
   }
 }
+
+/**
+ * Apply refused because re-planning gave another plan: DRIFT (the cluster changed) or
+ * PLAN_REFUSED (a plan of another sdrain version, planned differently now). Carries what
+ * changed as data; the CLI renders it (src/render/format-error.ts), --events carries it as is.
+ */
+export class DriftError extends SdrainError {
+  /** The changed facts, as projection paths naming their objects (src/apply/drift-projection.ts), sorted. */
+  readonly changed: string[];
+  /** Unified diff of the reviewed plan's projection against the re-plan's. */
+  readonly diff: string;
+  constructor(code: 'DRIFT' | 'PLAN_REFUSED', message: string, opts: { changed: string[]; diff: string; hint?: string }) {
+    super(code, message, { hint: opts.hint });
+    this.name = 'DriftError';
+    this.changed = opts.changed;
+    this.diff = opts.diff;
+  }
+}

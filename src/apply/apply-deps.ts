@@ -31,9 +31,6 @@ export type RunCommand = (
 /** The planner, injected so apply re-plans with exactly the code that wrote plans. */
 export type Replan = (spec: MaintenanceSpec, snapshot: Snapshot) => Plan;
 
-/** Turns a plan into the stable text shown in drift diffs (src/render renderPlanForDiff). */
-export type RenderForDiff = (plan: Plan) => string;
-
 export interface ApplyDeps {
   gateway: ClusterGateway;
   clock: ApplyClock;
@@ -44,7 +41,6 @@ export interface ApplyDeps {
    * is applied only when this version's re-plan makes the same decisions.
    */
   toolVersion: string;
-  renderForDiff: RenderForDiff;
   runCommand: RunCommand;
   onEvent: (event: ApplyEvent) => void;
   /** SIGINT/SIGTERM: finish or roll back the step in flight, then stop. */

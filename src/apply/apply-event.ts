@@ -30,6 +30,8 @@ export type ApplyEvent =
   | { type: 'wave-done'; at: number; wave: number; ms: number }
   | { type: 'failed'; at: number; message: string }
   | { type: 'interrupted'; at: number; message: string }
-  | { type: 'done'; at: number; ms: number };
+  | { type: 'done'; at: number; ms: number }
+  /** Apply refused before any change (exit 3); for DRIFT, what changed and the diff. */
+  | { type: 'refused'; at: number; code: string; message: string; hint?: string; changed?: string[]; diff?: string };
 
 export type ApplyEventType = ApplyEvent['type'];

@@ -4,7 +4,7 @@
  * throw (exit 3); failures and interruptions during execution are returned as a result with
  * the cluster's state, so the caller can print a summary before exiting non-zero.
  */
-import { InternalError, SdrainError } from '../errors.js';
+import { DriftError, InternalError, SdrainError } from '../errors.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import type { ApplyDeps, ApplyOptions } from './apply-deps.js';
 import type { ApplyResult, NodeState, WaveResult } from './apply-result.js';
@@ -15,6 +15,25 @@ import { checkIdentity, preflightPlan } from './preflight.js';
 import { Interrupted } from './wait-for.js';
 
 export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
+  try {
+    return await run(plan, opts, deps);
+  } catch (err) {
+    // A refusal before any change (exit 3) is also an event, with DRIFT's changes as data.
+    if (err instanceof SdrainError && (err.code === 'PLAN_REFUSED' || err.code === 'DRIFT' || err.code === 'LOCKED')) {
+      deps.onEvent({
+        type: 'refused',
+        at: deps.clock.now(),
+        code: err.code,
+        message: err.message,
+        ...(err.hint !== undefined ? { hint: err.hint } : {}),
+        ...(err instanceof DriftError ? { changed: err.changed, diff: err.diff } : {}),
+      });
+    }
+    throw err;
+  }
+}
+
+async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
   const { gateway, clock } = deps;
   const started = clock.now();
   const otherVersion = plan.toolVersion !== deps.toolVersion || plan.formatVersion !== PLAN_FORMAT_VERSION;
@@ -46,7 +65,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps)
       result.ms = clock.now() - started;
       return result;
     }
-    result.resumed = checkDrift(plan, live, { replan: deps.replan, renderForDiff: deps.renderForDiff, file: opts.file, toolVersion: deps.toolVersion }).resumed;
+    result.resumed = checkDrift(plan, live, { replan: deps.replan, file: opts.file, toolVersion: deps.toolVersion }).resumed;
     deps.onEvent({ type: 'drift-checked', at: clock.now(), resumed: result.resumed });
 
     const signal = AbortSignal.any([deps.signal, lock.lost]);

@@ -23,6 +23,8 @@ export function formatSeconds(ms: number): string {
 /** The message of an event, or undefined for events not worth a line. */
 export function describeApplyEvent(e: ApplyEvent): string | undefined {
   switch (e.type) {
+    case 'refused':
+      return undefined; // the CLI prints the error itself
     case 'other-version':
       return `the plan was written by sdrain ${e.planVersion}${e.formatVersion !== PLAN_FORMAT_VERSION ? ` (plan format ${e.formatVersion})` : ''}; this is sdrain ${e.toolVersion}: it is applied only if sdrain ${e.toolVersion} plans the same`;
     case 'start':

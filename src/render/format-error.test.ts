@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { ClusterError, InternalError, SdrainError } from '../errors.js';
+import { ClusterError, DriftError, InternalError, SdrainError } from '../errors.js';
+import { formatEventNdjson } from './apply-events-ndjson.js';
 import { exitCodeFor, formatError } from './format-error.js';
 
 const TOKEN = 'super-secret-token-123';
@@ -35,5 +36,22 @@ describe('formatError', () => {
     expect(exitCodeFor(new SdrainError('DRIFT', 'x'))).toBe(3);
     expect(exitCodeFor(new SdrainError('INTERRUPTED', 'x'))).toBe(130);
     expect(exitCodeFor(new SdrainError('OUTPUT_WRITE_FAILED', 'x'))).toBe(1);
+  });
+
+  it('renders a DRIFT error\'s changed paths and diff (stderr); --events carries them as fields', () => {
+    const err = new DriftError('DRIFT', 'Refusing to apply plan.json: the cluster changed since the plan was made; nothing was changed', {
+      changed: ['fingerprint.workloads["Deployment/default/nginx"].replicas'],
+      diff: '--- plan.json (reviewed plan)\n+++ plan from the live cluster now\n@@ -1 +1 @@\n-fingerprint.workloads["Deployment/default/nginx"].replicas = 3\n+fingerprint.workloads["Deployment/default/nginx"].replicas = 4',
+      hint: 'Run `sdrain plan` again.',
+    });
+    expect(formatError(err)).toBe(
+      'error: Refusing to apply plan.json: the cluster changed since the plan was made; nothing was changed\n' +
+        'Changed: fingerprint.workloads["Deployment/default/nginx"].replicas\n' +
+        `${err.diff}\n` +
+        'hint: Run `sdrain plan` again.\n',
+    );
+    expect(exitCodeFor(err)).toBe(3);
+    const line = JSON.parse(formatEventNdjson({ type: 'refused', at: 0, code: err.code, message: err.message, changed: err.changed, diff: err.diff }));
+    expect(line).toMatchObject({ type: 'refused', code: 'DRIFT', changed: err.changed, diff: err.diff });
   });
 });

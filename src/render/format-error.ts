@@ -3,7 +3,7 @@
  * line, column and field, and a hint. Pure. Never prints headers or tokens, and a stack trace
  * only for a bug and only when asked (SDRAIN_DEBUG, read by the CLI and passed as `debug`).
  */
-import { SdrainError, InputError, ClusterError } from '../errors.js';
+import { SdrainError, InputError, ClusterError, DriftError } from '../errors.js';
 import { redact } from '../redact.js';
 
 export interface FormatErrorOptions {
@@ -56,6 +56,10 @@ export function formatError(err: unknown, opts: FormatErrorOptions | boolean = {
     }
   } else if (e instanceof ClusterError && e.status !== undefined) {
     lines.push(`  (HTTP ${e.status}${e.reason ? ` ${e.reason}` : ''})`);
+  } else if (e instanceof DriftError) {
+    const shown = e.changed.slice(0, 20);
+    lines.push(`Changed: ${shown.join(', ')}${e.changed.length > shown.length ? `, … (${e.changed.length} in all)` : ''}`);
+    if (e.diff) lines.push(e.diff);
   }
   if (o.debug) {
     for (let c = e.cause, depth = 0; c !== undefined && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {

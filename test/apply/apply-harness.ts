@@ -18,7 +18,6 @@ import type { Pod } from '../../src/model/k8s.js';
 import type { Plan } from '../../src/model/plan.js';
 import { plan as computePlan } from '../../src/plan/plan.js';
 import { writePlan } from '../../src/planfile/write-plan.js';
-import { renderPlanForDiff } from '../../src/render/plan-text.js';
 import { parseSpec } from '../../src/spec/parse-spec.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { wallClock } from '../../src/apply/wall-clock.js';
@@ -53,7 +52,6 @@ export function makeDeps(sim: TestSim, over: Partial<ApplyDeps> = {}): ApplyDeps
     },
     replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: '0.1.0' }),
     toolVersion: '0.1.0',
-    renderForDiff: renderPlanForDiff,
     runCommand: async () => 0,
     onEvent: (e) => events.push(e),
     signal: new AbortController().signal,

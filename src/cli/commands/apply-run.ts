@@ -32,7 +32,6 @@ import { createLiveState, reduceLive, renderLive } from '../../render/apply-live
 import { formatEventNdjson } from '../../render/apply-events-ndjson.js';
 import { formatProgressLine } from '../../render/apply-progress-lines.js';
 import { renderApplySummary } from '../../render/apply-summary.js';
-import { renderPlanForDiff } from '../../render/plan-text.js';
 import { parseDuration } from '../../spec/parse-duration.js';
 import type { Plan } from '../../model/plan.js';
 import type { CliIO } from '../io.js';
@@ -72,7 +71,6 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
         lock: makeLeaseLock(kc, { namespace: opts.lockNamespace, timeoutSeconds: lockTimeout, durationSeconds: lockDuration, digest: plan.digest }),
         replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: TOOL_VERSION }),
         toolVersion: TOOL_VERSION,
-        renderForDiff: renderPlanForDiff,
         runCommand: makeRunCommand(io.env, io.cwd),
         onEvent: (e) => {
           sink?.write(e);

@@ -7,9 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { checkDrift } from '../../../src/apply/drift.js';
 import { emptySnapshot } from '../../../src/model/snapshot.js';
 import type { Plan } from '../../../src/model/plan.js';
-import { renderPlanForDiff } from '../../../src/render/plan-text.js';
 import { exitCodeFor } from '../../../src/render/format-error.js';
-import { SdrainError } from '../../../src/errors.js';
+import { DriftError, SdrainError } from '../../../src/errors.js';
 import { samplePlan } from '../../../src/render/testing/sample-plan.js';
 import { applyPlan } from '../../../src/apply/apply-plan.js';
 import type { ApplyDeps } from '../../../src/apply/apply-deps.js';
@@ -18,7 +17,7 @@ import { describeApplyEvent } from '../../../src/render/apply-progress-lines.js'
 
 const reviewed = (): Plan => ({ ...samplePlan(), toolVersion: '0.0.9' });
 const check = (plan: Plan, replanned: Plan, toolVersion: string) =>
-  checkDrift(plan, emptySnapshot(), { replan: () => replanned, renderForDiff: renderPlanForDiff, file: 'plan.json', toolVersion });
+  checkDrift(plan, emptySnapshot(), { replan: () => replanned, file: 'plan.json', toolVersion });
 
 function thrown(fn: () => unknown): SdrainError {
   try {
@@ -41,7 +40,8 @@ describe('checkDrift across sdrain versions', () => {
     expect(err.code).toBe('PLAN_REFUSED');
     expect(exitCodeFor(err)).toBe(3);
     expect(err.message).toMatch(/^Refusing to apply plan\.json: it was planned by sdrain 0\.0\.9, and sdrain 0\.1\.0 plans the cluster as it is now differently/);
-    expect(err.message).toContain('+wave 1 Deployment shop/api uid=d1 method=surge');
+    expect((err as DriftError).changed).toEqual(['waves[1].actions["Deployment shop/api"].method']);
+    expect((err as DriftError).diff).toContain('\n+waves[1].actions["Deployment shop/api"].method = "surge"\n');
     expect(err.hint).toBe('Run `sdrain plan` again with sdrain 0.1.0, review the new plan, then apply it with the same version.');
   });
 
@@ -61,7 +61,8 @@ describe('applyPlan with a plan of another version', () => {
     // A refusal by preflight (wrong --expect-digest) comes after the version notice.
     const err = await applyPlan(reviewed(), { file: 'plan.json', expectDigest: `sha256:${'0'.repeat(64)}` }, deps).catch((e: unknown) => e);
     expect((err as SdrainError).code).toBe('PLAN_REFUSED');
-    expect(events).toEqual([{ type: 'other-version', at: 0, planVersion: '0.0.9', toolVersion: '0.1.0', formatVersion: 2 }]);
+    expect(events[0]).toEqual({ type: 'other-version', at: 0, planVersion: '0.0.9', toolVersion: '0.1.0', formatVersion: 2 });
+    expect(events.slice(1)).toMatchObject([{ type: 'refused', code: 'PLAN_REFUSED' }]);
     expect(describeApplyEvent(events[0]!)).toBe('the plan was written by sdrain 0.0.9; this is sdrain 0.1.0: it is applied only if sdrain 0.1.0 plans the same');
   });
 });
