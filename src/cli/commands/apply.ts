@@ -5,17 +5,8 @@
  */
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../io.js';
+import type { ApplyCliOptions } from '../../app/apply-run.js';
 import { addExamples } from './help-examples.js';
-
-export interface ApplyCliOptions {
-  kubeconfig?: string;
-  context?: string;
-  expectDigest?: string;
-  lockTimeout: string;
-  lockNamespace: string;
-  lockDuration: string;
-  events?: string;
-}
 
 export function register(program: Command, io: CliIO): void {
   const cmd = program
@@ -29,7 +20,7 @@ export function register(program: Command, io: CliIO): void {
     .option('--lock-namespace <ns>', 'namespace of the lock Lease "sdrain-apply"', 'kube-system')
     .addOption(new Option('--lock-duration <duration>', 'lease duration: a killed apply blocks others this long').default('15s').hideHelp())
     .option('--events <file>', 'write NDJSON progress events to FILE, or - for stdout')
-    .action(async (file: string, opts: ApplyCliOptions) => (await import('./apply-run.js')).runApply(io, file, opts));
+    .action(async (file: string, opts: ApplyCliOptions) => (await import('../../app/apply-run.js')).runApply(io, file, opts));
   addExamples(
     cmd,
     [

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { SdrainError } from '../../errors.js';
 import type { CliIO } from '../io.js';
-import { readInputFile, writeOutputFile } from './input-files.js';
+import { readInputFile, writeOutputFile } from '../../app/input-files.js';
 import { addExamples } from './help-examples.js';
 
 interface SimOptions {

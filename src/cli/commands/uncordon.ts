@@ -9,7 +9,7 @@ import { PLAN_DIGEST_ANNOTATION } from '../../apply/own-marks.js';
 import { checkIdentity } from '../../apply/preflight.js';
 import { readPlan } from '../../planfile/read-plan.js';
 import type { CliIO } from '../io.js';
-import { readInputFile } from './input-files.js';
+import { readInputFile } from '../../app/input-files.js';
 import { addExamples } from './help-examples.js';
 
 
@@ -42,7 +42,7 @@ async function runUncordon(io: CliIO, file: string, opts: UncordonOptions): Prom
     import('../../cluster/connect.js'),
     import('../../cluster/kube-gateway.js'),
     import('../../cluster/read-snapshot.js'),
-    import('./apply-run.js'),
+    import('../../app/apply-run.js'),
     import('../../apply/wall-clock.js'),
   ]);
   const plan = readPlan(await readInputFile(io, file, 'plan file'), file);

@@ -6,8 +6,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rename, writeFile, unlink, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, basename, join, resolve } from 'node:path';
-import { SdrainError } from '../../errors.js';
-import type { CliIO } from '../io.js';
+import { SdrainError } from '../errors.js';
+import type { CliIO } from './io.js';
 
 /** Reads a UTF-8 text file; `what` names it in messages ("maintenance spec"). */
 export async function readInputFile(io: CliIO, path: string, what: string): Promise<string> {

@@ -16,31 +16,41 @@ import { hostname } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApplyLock, RunCommand } from '../../apply/apply-deps.js';
-import { wallClock } from '../../apply/wall-clock.js';
-import type { ApplyEvent } from '../../apply/apply-event.js';
-import { applyPlan } from '../../apply/apply-plan.js';
-import { connect } from '../../cluster/connect.js';
-import { createKubeGateway } from '../../cluster/kube-gateway.js';
-import { acquireLeaseLock } from '../../cluster/lease-lock.js';
-import { requireAccess } from '../../cluster/access-review.js';
-import { readLiveSnapshot } from '../../cluster/read-snapshot.js';
-import { SdrainError } from '../../errors.js';
-import { plan as computePlan } from '../../plan/plan.js';
-import { readPlan } from '../../planfile/read-plan.js';
-import { createLiveState, reduceLive, renderLive } from '../../render/apply-live-view.js';
-import { formatEventNdjson } from '../../render/apply-events-ndjson.js';
-import { formatProgressLine } from '../../render/apply-progress-lines.js';
-import { renderApplySummary } from '../../render/apply-summary.js';
-import { parseDuration } from '../../spec/parse-duration.js';
-import type { Plan } from '../../model/plan.js';
-import type { CliIO } from '../io.js';
-import type { ApplyCliOptions } from './apply.js';
-import { formatError } from '../../render/format-error.js';
-import { TOOL_VERSION } from '../../version.js';
+import type { ApplyLock, RunCommand } from '../apply/apply-deps.js';
+import { wallClock } from '../apply/wall-clock.js';
+import type { ApplyEvent } from '../apply/apply-event.js';
+import { applyPlan } from '../apply/apply-plan.js';
+import { connect } from '../cluster/connect.js';
+import { createKubeGateway } from '../cluster/kube-gateway.js';
+import { acquireLeaseLock } from '../cluster/lease-lock.js';
+import { requireAccess } from '../cluster/access-review.js';
+import { readLiveSnapshot } from '../cluster/read-snapshot.js';
+import { SdrainError } from '../errors.js';
+import { plan as computePlan } from '../plan/plan.js';
+import { readPlan } from '../planfile/read-plan.js';
+import { createLiveState, reduceLive, renderLive } from '../render/apply-live-view.js';
+import { formatEventNdjson } from '../render/apply-events-ndjson.js';
+import { formatProgressLine } from '../render/apply-progress-lines.js';
+import { renderApplySummary } from '../render/apply-summary.js';
+import { parseDuration } from '../spec/parse-duration.js';
+import type { Plan } from '../model/plan.js';
+import type { CliIO } from './io.js';
+import { formatError } from '../render/format-error.js';
+import { TOOL_VERSION } from '../version.js';
 import { readInputFile } from './input-files.js';
 
 
+
+/** The options of `sdrain apply` (commander's parse of them). */
+export interface ApplyCliOptions {
+  kubeconfig?: string;
+  context?: string;
+  expectDigest?: string;
+  lockTimeout: string;
+  lockNamespace: string;
+  lockDuration: string;
+  events?: string;
+}
 
 export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): Promise<void> {
   const plan = readPlan(await readInputFile(io, file, 'plan file'), file);
