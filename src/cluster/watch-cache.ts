@@ -10,6 +10,7 @@
  * and one watch. A view notifies its listeners only when one of its objects changed.
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { compareStrings } from '../placement/compare-strings.js';
 import { ClusterError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
 import { toClusterError } from './api-error.js';
@@ -34,9 +35,7 @@ function keyOf(o: KubeObject): string {
 }
 
 function byKey(a: KubeObject, b: KubeObject): number {
-  const ka = keyOf(a);
-  const kb = keyOf(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  return compareStrings(keyOf(a), keyOf(b));
 }
 
 /**

@@ -10,27 +10,13 @@ import type { Deployment, KubeObject, Node, Pod, PodTemplate, StatefulSet } from
 import type { Fingerprint, HpaFacts, NodeFacts, PdbFacts, PodFacts, WorkloadFacts } from '../model/plan.js';
 import type { ClusterIndex } from './cluster-index.js';
 import { compareStrings } from './compare.js';
+import { compactCanonicalJson } from '../planfile/canonical-json.js';
 import type { Workload } from './resolve-workload.js';
 import { controllerOf } from '../kube/pod.js';
 import { SAFE_TO_EVICT_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION } from './filters/opt-out-filter.js';
 
-/** JSON with object keys sorted at every level: equal data gives equal text. */
-export function sortedJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort(compareStrings)) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
+/** JSON with object keys sorted at every level, on one line: equal data gives equal text. */
+export const sortedJson = compactCanonicalJson;
 
 /** sha256 of the scheduling-relevant part of a pod template (what placement and the rules read). */
 export function templateHash(template: PodTemplate | undefined): string {

@@ -4,7 +4,7 @@
  */
 import type { Pod } from '../model/k8s.js';
 import type { ClusterIndex } from './cluster-index.js';
-import { objectKey } from './compare.js';
+import { compareStrings, objectKey } from './compare.js';
 
 const SINGLE_NODE_MODES = new Set(['ReadWriteOnce', 'ReadWriteOncePod']);
 
@@ -21,5 +21,5 @@ export function rwoClaims(pods: Pod[], index: ClusterIndex): string[] {
       if (modes.length > 0 && modes.every((m) => SINGLE_NODE_MODES.has(m))) out.add(claim);
     }
   }
-  return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...out].sort(compareStrings);
 }

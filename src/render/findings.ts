@@ -3,6 +3,7 @@
  * and the plan's headline counts. Pure.
  */
 import type { Action, Finding, Plan, ResourceAmounts, Severity, UntouchedReason } from '../model/plan.js';
+import { compareStrings } from '../placement/compare-strings.js';
 import type { ObjectRef } from '../model/k8s.js';
 import { formatBytes, formatMilli } from '../kube/quantity.js';
 
@@ -119,7 +120,7 @@ export function summarizeUntouched(untouched: Plan['waves'][number]['untouched']
   const byReason = new Map<string, number>();
   for (const u of untouched) byReason.set(UNTOUCHED_LABEL[u.reason] ?? u.reason, (byReason.get(UNTOUCHED_LABEL[u.reason] ?? u.reason) ?? 0) + 1);
   return [...byReason.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([reason, n]) => `${n} × ${reason}`)
     .join(', ');
 }

@@ -7,7 +7,7 @@
  * those separately); every decision apply executes is in.
  */
 import type { Plan } from '../model/plan.js';
-import { compareCodeUnits } from '../planfile/canonical-json.js';
+import { compareStrings } from '../placement/compare-strings.js';
 import { actionReason, formatAmounts, qualifiedName, UNTOUCHED_LABEL } from './findings.js';
 
 /** The plan as diffable lines, ending with a newline. */
@@ -52,7 +52,7 @@ function flatten(prefix: string, value: unknown, out: string[]): void {
     if (value.length === 0) out.push(`${prefix} = []`);
     value.forEach((v, i) => flatten(`${prefix}[${i}]`, v, out));
   } else if (typeof value === 'object' && value !== null) {
-    const keys = Object.keys(value).sort(compareCodeUnits);
+    const keys = Object.keys(value).sort(compareStrings);
     if (keys.length === 0) out.push(`${prefix} = {}`);
     for (const k of keys) {
       const v = (value as Record<string, unknown>)[k];
