@@ -5,6 +5,7 @@
  * the cluster's state, so the caller can print a summary before exiting non-zero.
  */
 import { DriftError, InternalError, SdrainError } from '../errors.js';
+import { keyOfObject } from '../kube/object-key.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import type { ApplyDeps, ApplyOptions } from './apply-deps.js';
 import type { ApplyResult, NodeState, WaveResult } from './apply-result.js';
@@ -129,7 +130,7 @@ export async function clusterState(plan: Plan, deps: Pick<ApplyDeps, 'gateway'>)
       cordoned: node?.spec?.unschedulable === true,
       ours: node?.metadata.annotations?.[PLAN_DIGEST_ANNOTATION] === plan.digest,
       drained: node?.metadata.annotations?.[DRAINED_ANNOTATION] === plan.digest,
-      podsLeft: pods.map((p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`).sort(),
+      podsLeft: pods.map(keyOfObject).sort(),
     });
   }
   return out;

@@ -10,6 +10,7 @@
  * and one watch. A view notifies its listeners only when one of its objects changed.
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { keyOfObject } from '../kube/object-key.js';
 import { compareStrings } from '../placement/compare-strings.js';
 import { ClusterError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
@@ -30,9 +31,7 @@ export function collectionPath(query: WatchQuery): string {
   return r.namespaced && query.namespace ? `${r.group}/namespaces/${encodeURIComponent(query.namespace)}/${r.plural}` : `${r.group}/${r.plural}`;
 }
 
-function keyOf(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
+const keyOf = keyOfObject;
 
 function byKey(a: KubeObject, b: KubeObject): number {
   return compareStrings(keyOf(a), keyOf(b));

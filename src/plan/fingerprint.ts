@@ -6,6 +6,7 @@
  * annotations no rule reads, or Secret data.
  */
 import { createHash } from 'node:crypto';
+import { keyOfObject } from '../kube/object-key.js';
 import type { Deployment, KubeObject, Node, Pod, PodTemplate, StatefulSet } from '../model/k8s.js';
 import type { Fingerprint, HpaFacts, NodeFacts, PdbFacts, PodFacts, WorkloadFacts } from '../model/plan.js';
 import type { ClusterIndex } from './cluster-index.js';
@@ -108,7 +109,7 @@ export function fingerprint({ index, targetNodes, workloads }: FingerprintInput)
   const pods: Record<string, PodFacts> = {};
   const podList: Pod[] = [];
   for (const name of [...targets].sort(compareStrings)) for (const pod of index.podsByNode.get(name) ?? []) podList.push(pod);
-  for (const [key, pod] of sortedByKey(podList, (p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`)) pods[key] = podFacts(pod);
+  for (const [key, pod] of sortedByKey(podList, keyOfObject)) pods[key] = podFacts(pod);
 
   const wl: Record<string, WorkloadFacts> = {};
   for (const w of [...workloads].sort((a, b) => compareStrings(a.key, b.key))) {
@@ -116,7 +117,7 @@ export function fingerprint({ index, targetNodes, workloads }: FingerprintInput)
   }
   const pdbs: Record<string, PdbFacts> = {};
   for (const [, pdb] of sortedByKey(index.snapshot.pdbs, (o) => `${o.metadata.namespace}/${o.metadata.name}`)) {
-    pdbs[`${pdb.metadata.namespace ?? ''}/${pdb.metadata.name}`] = {
+    pdbs[keyOfObject(pdb)] = {
       uid: pdb.metadata.uid ?? '',
       selector: pdb.spec?.selector ?? null,
       minAvailable: pdb.spec?.minAvailable ?? null,
@@ -126,7 +127,7 @@ export function fingerprint({ index, targetNodes, workloads }: FingerprintInput)
   }
   const hpas: Record<string, HpaFacts> = {};
   for (const [, hpa] of sortedByKey(index.snapshot.hpas, (o) => `${o.metadata.namespace}/${o.metadata.name}`)) {
-    hpas[`${hpa.metadata.namespace ?? ''}/${hpa.metadata.name}`] = {
+    hpas[keyOfObject(hpa)] = {
       uid: hpa.metadata.uid ?? '',
       target: hpa.spec?.scaleTargetRef ? `${hpa.spec.scaleTargetRef.kind}/${hpa.spec.scaleTargetRef.name}` : '',
       minReplicas: hpa.spec?.minReplicas ?? null,

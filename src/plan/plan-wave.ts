@@ -5,6 +5,7 @@
  * is taken out of the wave (NODE_SKIPPED) and the wave is replayed without it.
  */
 import type { ObjectRef, Pod } from '../model/k8s.js';
+import { keyOfObject } from '../kube/object-key.js';
 import type { Action, Finding, FindingCode, ResourceAmounts, UntouchedReason, Wave } from '../model/plan.js';
 import { InternalError } from '../errors.js';
 import { methodReasonText } from './method-reason.js';
@@ -190,7 +191,7 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
   for (const g of moveGroups) {
     const snapPods = groups.get(g.workload.key)!.fromSnapshot;
     const concurrency = snapPods
-      .map((p) => eviction.concurrency.get(`${p.metadata.namespace ?? ''}/${p.metadata.name}`))
+      .map((p) => eviction.concurrency.get(keyOfObject(p)))
       .filter((c): c is number => c !== undefined);
     const input = {
       kind: g.workload.ref.kind,

@@ -10,6 +10,7 @@
  * Eviction outcomes can be scripted (`evictions`), PDBs are not evaluated.
  */
 import type { ClusterGateway, EvictOutcome, ObjectCache, WatchQuery, WorkloadKind, WorkloadPatch } from '../../cluster/cluster-gateway.js';
+import { objectKeyOf } from '../../kube/object-key.js';
 import { matches, parseSelector } from '../../kube/selector.js';
 import type { Deployment, KubeObject, Node, Pod, StatefulSet } from '../../model/k8s.js';
 import { emptySnapshot, type ClusterIdentity, type Snapshot } from '../../model/snapshot.js';
@@ -24,7 +25,7 @@ export type FakeCall =
   | { op: 'annotatePod'; namespace: string; name: string; annotations: Record<string, string | null> }
   | { op: 'evictPod' | 'deletePod'; namespace: string; name: string };
 
-const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+const key = objectKeyOf;
 
 function mergeAnnotations(current: Record<string, string> | undefined, patch: Record<string, string | null>): Record<string, string> {
   const out = { ...(current ?? {}) };
