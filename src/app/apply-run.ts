@@ -17,7 +17,7 @@ import { resolve as resolvePath } from 'node:path';
 
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ApplyLock, RunCommand } from '../apply/apply-deps.js';
-import { wallClock } from '../apply/wall-clock.js';
+import { wallClock, wallSleep } from '../apply/wall-clock.js';
 import type { ApplyEvent } from '../apply/apply-event.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import { connect } from '../cluster/connect.js';
@@ -62,9 +62,9 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
   const gateway = createKubeGateway({
     kc,
     server,
-    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallClock.sleep, scope: 'apply' }),
+    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallSleep, scope: 'apply' }),
     signal: io.signal,
-    sleep: wallClock.sleep,
+    sleep: wallSleep,
   });
   // Every permission apply needs, checked before anything is changed (rbac helper: src/cluster/access-review.ts).
   await requireAccess(kc, 'apply', { lockNamespace: opts.lockNamespace, file, signal: io.signal });

@@ -7,13 +7,10 @@ import type { MaintenanceSpec } from '../model/spec.js';
 import type { Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { ApplyEvent } from './apply-event.js';
+import type { Clock } from '../clock.js';
 
-export interface ApplyClock {
-  /** Wall-clock milliseconds (window checks, durations, event times). */
-  now(): number;
-  /** Resolves after ms, or early when the signal aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+/** Apply's clock is the one Clock (window checks, durations, event times, waits). */
+export type { Clock as ApplyClock } from '../clock.js';
 
 export interface ApplyLock {
   /** Waits for the lock (or throws SdrainError LOCKED naming the holder). */
@@ -33,7 +30,7 @@ export type Replan = (spec: MaintenanceSpec, snapshot: Snapshot) => Plan;
 
 export interface ApplyDeps {
   gateway: ClusterGateway;
-  clock: ApplyClock;
+  clock: Clock;
   lock: ApplyLock;
   replan: Replan;
   /**

@@ -72,7 +72,7 @@ export function onKubeRetry(listener: RetryListener): () => void {
 
 /**
  * Waits ms, resolving early when the signal aborts (the caller then checks the signal): the
- * injected clock's sleep (apply's ApplyClock.sleep has this shape).
+ * injected clock's sleep (`(ms, signal) => sleep(clock, ms, signal)`, src/clock.ts).
  */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 

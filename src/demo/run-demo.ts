@@ -27,7 +27,7 @@ import type { CliIO } from '../app/io.js';
 import { loadCluster } from '../app/cluster-source.js';
 import { renderPlanAs } from '../render/plan-as.js';
 import { runApply } from '../app/apply-run.js';
-import { wallClock } from '../apply/wall-clock.js';
+import { wallSleep } from '../apply/wall-clock.js';
 import { makeStyle } from '../render/style.js';
 import { demoCluster, DEMO_LEFT_OUT } from './demo-cluster.js';
 import { observeReady, type WorkloadKey } from './ready-observer.js';
@@ -126,7 +126,7 @@ async function measurePlainEviction(
   const kubeconfig = join(dir, 'kubeconfig-plain');
   await writeFile(kubeconfig, sim.kubeconfig, { mode: 0o600 });
   const { kc, server } = connect({ kubeconfig, env: io.env, cwd: io.cwd });
-  const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallClock.sleep }), signal: io.signal, sleep: wallClock.sleep });
+  const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallSleep }), signal: io.signal, sleep: wallSleep });
   const replicas = new Map<WorkloadKey, number>();
   for (const w of plan.waves) for (const a of w.actions) replicas.set(workloadKey(a.workload.kind, a.workload.namespace, a.workload.name), a.replicas);
   const observer = observeReady(sim.store, keys);
@@ -134,7 +134,7 @@ async function measurePlainEviction(
   const stamp = () => `+${((Date.now() - started) / 1000).toFixed(1)}s`;
   const nodes = plan.waves.flatMap((w) => w.nodes);
   const result = await plainEviction(gateway, nodes, {
-    sleep: (ms) => wallClock.sleep(ms, io.signal),
+    sleep: (ms) => wallSleep(ms, io.signal),
     now: () => Date.now(),
     retryForMs: 30_000,
     onLine: (l) => io.stderr(`${stamp()} ${l}\n`),
@@ -145,7 +145,7 @@ async function measurePlainEviction(
   while (Date.now() < deadline && !io.signal.aborted) {
     const ready = observer.ready();
     if (keys.every((k) => (ready.get(k) ?? 0) >= (replicas.get(k) ?? 0))) break;
-    await wallClock.sleep(100, io.signal);
+    await wallSleep(100, io.signal);
   }
   observer.stop();
   const recovered = keys.every((k) => (observer.ready().get(k) ?? 0) >= (replicas.get(k) ?? 0));

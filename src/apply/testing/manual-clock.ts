@@ -1,23 +1,24 @@
 /**
- * A manual ApplyClock for fast, deterministic unit tests: time moves only when everything else
- * has run. Each sleep is a timer at now + ms; when the process is otherwise idle (setImmediate,
- * after pending promise callbacks and I/O), the earliest timer fires and the clock jumps to its
- * time. So a 10-minute deadline costs nothing, and events scheduled for 2 s happen before one
- * scheduled for 5 s — in the order real time would give, without waiting for it. A sleep whose
- * signal aborts ends at once (as wallClock's does).
+ * A manual Clock for fast, deterministic unit tests: time moves only when everything else has
+ * run. Each timer fires at now + ms; when the process is otherwise idle (setImmediate, after
+ * pending promise callbacks and I/O), the earliest timer fires and the clock jumps to its time.
+ * So a 10-minute deadline costs nothing, and events scheduled for 2 s happen before one
+ * scheduled for 5 s — in the order real time would give, without waiting for it.
  */
-import type { ApplyClock } from '../apply-deps.js';
+import { sleep, type Clock } from '../../clock.js';
 
-export interface ManualClock extends ApplyClock {
-  /** Sleeps not yet over. */
+export interface ManualClock extends Clock {
+  /** Timers not yet fired. */
   pending(): number;
+  /** sleep(this, ms, signal), for tests that play controllers. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export function manualClock(start = 1_000_000): ManualClock {
   let now = start;
   let seq = 0;
   let scheduled = false;
-  const timers: { at: number; seq: number; fire: () => void }[] = [];
+  const timers: { at: number; seq: number; fn: () => void }[] = [];
   const schedule = () => {
     if (scheduled || timers.length === 0) return;
     scheduled = true;
@@ -29,31 +30,24 @@ export function manualClock(start = 1_000_000): ManualClock {
     const t = timers.shift();
     if (!t) return;
     now = Math.max(now, t.at);
-    t.fire();
+    t.fn();
     schedule();
   };
-  return {
+  const clock: ManualClock = {
     now: () => now,
     pending: () => timers.length,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve) => {
-        if (signal?.aborted) return resolve();
-        const timer = {
-          at: now + Math.max(0, ms),
-          seq: seq++,
-          fire: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        };
-        const onAbort = () => {
+    setTimeout(fn, ms) {
+      const timer = { at: now + Math.max(0, ms), seq: seq++, fn };
+      timers.push(timer);
+      schedule();
+      return {
+        cancel: () => {
           const i = timers.indexOf(timer);
           if (i >= 0) timers.splice(i, 1);
-          resolve();
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        timers.push(timer);
-        schedule();
-      }),
+        },
+      };
+    },
+    sleep: (ms, signal) => sleep(clock, ms, signal),
   };
+  return clock;
 }

@@ -38,7 +38,7 @@ export function register(program: Command, io: CliIO): void {
 
 async function runUncordon(io: CliIO, file: string, opts: UncordonOptions): Promise<void> {
   // Loaded here, not at start-up: client-node is slow to import (see apply.ts).
-  const [{ connect }, { createKubeGateway }, { readLiveSnapshot }, { durationOption, makeLeaseLock }, { wallClock }] = await Promise.all([
+  const [{ connect }, { createKubeGateway }, { readLiveSnapshot }, { durationOption, makeLeaseLock }, { wallSleep }] = await Promise.all([
     import('../../cluster/connect.js'),
     import('../../cluster/kube-gateway.js'),
     import('../../cluster/read-snapshot.js'),
@@ -51,9 +51,9 @@ async function runUncordon(io: CliIO, file: string, opts: UncordonOptions): Prom
   const gateway = createKubeGateway({
     kc,
     server,
-    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallClock.sleep, scope: 'apply' }),
+    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallSleep, scope: 'apply' }),
     signal: io.signal,
-    sleep: wallClock.sleep,
+    sleep: wallSleep,
   });
   checkIdentity(plan, await gateway.identity(), file);
   const lock = await makeLeaseLock(kc, { namespace: opts.lockNamespace, timeoutSeconds: timeout, durationSeconds: 15 }).acquire(io.signal);

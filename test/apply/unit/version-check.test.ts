@@ -57,7 +57,7 @@ describe('applyPlan with a plan of another version', () => {
   it('says so before anything else, with both versions', async () => {
     const events: ApplyEvent[] = [];
     const untouchable = new Proxy({}, { get: () => () => Promise.reject(new Error('the cluster must not be asked')) });
-    const deps = { gateway: untouchable, clock: { now: () => 0, sleep: async () => undefined }, toolVersion: '0.1.0', onEvent: (e: ApplyEvent) => events.push(e) } as unknown as ApplyDeps;
+    const deps = { gateway: untouchable, clock: { now: () => 0, setTimeout: () => ({ cancel: () => undefined }) }, toolVersion: '0.1.0', onEvent: (e: ApplyEvent) => events.push(e) } as unknown as ApplyDeps;
     // A refusal by preflight (wrong --expect-digest) comes after the version notice.
     const err = await applyPlan(reviewed(), { file: 'plan.json', expectDigest: `sha256:${'0'.repeat(64)}` }, deps).catch((e: unknown) => e);
     expect((err as SdrainError).code).toBe('PLAN_REFUSED');
