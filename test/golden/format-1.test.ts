@@ -26,7 +26,13 @@ describe('plan format 1', () => {
     const spec = parseSpec(read('two-waves.maint.yaml'), 'two-waves.maint.yaml');
     const { snapshot } = loadSnapshotText(readFileSync(join(REPO_ROOT, 'examples/cluster.yaml'), 'utf8'), 'examples/cluster.yaml');
     const v2 = plan(spec, snapshot, { toolVersion: v1.toolVersion });
-    expect(v1.waves).toEqual(v2.waves);
+    // The typed fields only: capacity numbers follow the planner of the day, not the format.
+    const typed = (p: typeof v1) =>
+      p.waves.map((w) => ({
+        actions: w.actions.map((a) => ({ workload: a.workload, why: a.why, reason: a.reason, arrivedPods: a.arrivedPods })),
+        untouched: w.untouched,
+      }));
+    expect(typed(v1)).toEqual(typed(v2));
     const arrived = v1.waves[1]!.actions.filter((a) => a.arrivedPods > 0);
     expect(arrived.map((a) => [a.workload.name, a.arrivedPods, a.why.code])).toEqual([
       ['nginx', 1, 'DEFAULT'],
