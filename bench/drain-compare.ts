@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../src/model/plan.js';
 import { startSimulator } from '../src/sim/simulator.js';
+import { FAST_TERMINATION_MS } from '../src/sim/controllers/sim-annotations.js';
 import type { DrainScenario } from './drain-scenarios.js';
 import { REPO_ROOT, SDRAIN_BIN } from './lib/bench-paths.js';
 import { kubectlBinary } from './lib/kubectl-binary.js';
@@ -47,7 +48,8 @@ export interface DrainRun {
 const key = (ns: string, app: string) => `${ns}/${app}`;
 
 export async function runDrain(s: DrainScenario, tool: Tool, opts: { settleMs?: number; timeoutMs?: number } = {}): Promise<DrainRun> {
-  const sim = await startSimulator({ objects: structuredClone(s.objects), podStartupMs: s.podStartupMs, file: s.name });
+  // Termination as the scenario sets it (sim.sdrain.io/termination-ms), else the demo's 1 s.
+  const sim = await startSimulator({ objects: structuredClone(s.objects), podStartupMs: s.podStartupMs, maxTerminationMs: FAST_TERMINATION_MS, file: s.name });
   const dir = mkdtempSync(join(tmpdir(), `sdrain-bench-${s.name}-`));
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, sim.kubeconfig, { mode: 0o600 });

@@ -1,9 +1,11 @@
 /**
- * Starts `sdrain sim` as a child process and resolves once it printed its ready line (or
- * rejects, having stopped it, when it exits first or misses the deadline). Used by the
- * benchmarks and by tests that need the real binary rather than the in-process simulator.
+ * Starts a cluster process — `sdrain sim` or the real control plane's `scripts/kube-up.mjs`,
+ * which share one contract — and resolves once it printed its ready line (or rejects, having
+ * stopped it, when it exits first or misses the deadline). Used by the benchmarks and by tests
+ * that need the real binary rather than the in-process simulator.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { REPO_ROOT, SDRAIN_BIN } from './bench-paths.js';
 
 export interface SimProcess {
@@ -15,7 +17,7 @@ export interface SimProcess {
   exited: Promise<number | null>;
   /** Wall time from spawn to the ready line. */
   readyMs: number;
-  /** SIGTERM, then SIGKILL after 5 s; resolves with the exit code. */
+  /** SIGTERM, then SIGKILL (of its whole process group for kube:up) after a grace; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -24,12 +26,32 @@ export interface SimProcessOptions {
   nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** How long stop() waits after SIGTERM before killing (default 5 s). */
+  stopGraceMs?: number;
 }
 
 /** `sdrain sim <args>`; args are what follows `sim` (--from, --kubeconfig-out, ...). */
-export async function startSimProcess(args: string[], opts: SimProcessOptions): Promise<SimProcess> {
+export function startSimProcess(args: string[], opts: SimProcessOptions): Promise<SimProcess> {
+  return startReadyProcess('sdrain sim', [SDRAIN_BIN, 'sim', ...args], opts);
+}
+
+/** `node scripts/kube-up.mjs <args>`: the real control plane (etcd, apiserver, controllers, kwok). */
+export function startKubeUpProcess(args: string[], opts: SimProcessOptions): Promise<SimProcess> {
+  // Its own process group, so a stop that has to force it also takes down the five components.
+  return startReadyProcess('kube:up', [join(REPO_ROOT, 'scripts/kube-up.mjs'), ...args], { stopGraceMs: 60_000, ...opts }, true);
+}
+
+async function startReadyProcess(label: string, scriptArgs: string[], opts: SimProcessOptions, ownGroup = false): Promise<SimProcess> {
   const start = performance.now();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), SDRAIN_BIN, 'sim', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...scriptArgs], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, detached: ownGroup });
+  const forceKill = () => {
+    if (!ownGroup || child.pid === undefined) return void child.kill('SIGKILL');
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  };
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -38,7 +60,7 @@ export async function startSimProcess(args: string[], opts: SimProcessOptions): 
   const stop = async (): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const t = setTimeout(forceKill, opts.stopGraceMs ?? 5000);
       const code = await exited;
       clearTimeout(t);
       return code;
@@ -47,7 +69,7 @@ export async function startSimProcess(args: string[], opts: SimProcessOptions): 
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`sdrain sim not ready after ${opts.timeoutMs} ms (stderr: ${err.slice(-2000)})`)), opts.timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`${label} not ready after ${opts.timeoutMs} ms (stderr: ${err.slice(-2000)})`)), opts.timeoutMs);
       child.stdout.on('data', () => {
         if (out.includes('ready at')) {
           clearTimeout(timer);
@@ -56,7 +78,7 @@ export async function startSimProcess(args: string[], opts: SimProcessOptions): 
       });
       void exited.then((code) => {
         clearTimeout(timer);
-        reject(new Error(`sdrain sim exited (${code}) before it was ready: ${err.slice(-2000)}`));
+        reject(new Error(`${label} exited (${code}) before it was ready: ${err.slice(-2000)}`));
       });
     });
   } catch (e) {

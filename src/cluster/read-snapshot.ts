@@ -39,6 +39,8 @@ export const LISTED_RESOURCES: readonly ListedResource[] = [
   { kind: 'Job', apiVersion: 'batch/v1', path: '/apis/batch/v1/jobs' },
   { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', path: '/apis/policy/v1/poddisruptionbudgets' },
   { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', path: '/apis/autoscaling/v2/horizontalpodautoscalers', optional: true },
+  // Volume binding of unbound claims depends on the class (binding mode, provisioner).
+  { kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', path: '/apis/storage.k8s.io/v1/storageclasses', optional: true },
 ];
 
 export interface ReadLiveOptions {

@@ -20,6 +20,7 @@ import { plan as computePlan } from '../plan/plan.js';
 import { writePlan } from '../planfile/write-plan.js';
 import { TOOL_VERSION } from '../version.js';
 import { startSimulator, type Simulator } from '../sim/simulator.js';
+import { FAST_TERMINATION_MS } from '../sim/controllers/sim-annotations.js';
 import { connect } from '../cluster/connect.js';
 import { createKubeGateway } from '../cluster/kube-gateway.js';
 import { readLiveSnapshot } from '../cluster/read-snapshot.js';
@@ -59,7 +60,7 @@ export async function runDemo(io: CliIO, opts: DemoOptions): Promise<void> {
   const sims: Simulator[] = [];
   try {
     say(`1/4 Starting a simulated cluster from examples/cluster.yaml (pods take ${(opts.podStartupMs / 1000).toFixed(1)} s to become ready)`);
-    const sim = await startSimulator({ objects: cluster.objects, file: clusterFile, podStartupMs: opts.podStartupMs, seed: 1 });
+    const sim = await startSimulator({ objects: cluster.objects, file: clusterFile, podStartupMs: opts.podStartupMs, maxTerminationMs: FAST_TERMINATION_MS, seed: 1 });
     sims.push(sim);
     await writeFile(kubeconfig, sim.kubeconfig, { mode: 0o600 });
     io.stdout(`Simulator at ${sim.url}; kubeconfig ${kubeconfig}\n`);
@@ -121,7 +122,7 @@ async function measurePlainEviction(
   dir: string,
   sims: Simulator[],
 ): Promise<Map<WorkloadKey, number>> {
-  const sim = await startSimulator({ objects, file, podStartupMs, seed: 1 });
+  const sim = await startSimulator({ objects, file, podStartupMs, maxTerminationMs: FAST_TERMINATION_MS, seed: 1 });
   sims.push(sim);
   const kubeconfig = join(dir, 'kubeconfig-plain');
   await writeFile(kubeconfig, sim.kubeconfig, { mode: 0o600 });

@@ -55,6 +55,8 @@ export const FINDING_CODES = [
   'PDB_AT_LIMIT',
   /** warning: the workload's pods name another scheduler (spec.schedulerName); placement is predicted with kube-scheduler's rules. */
   'CUSTOM_SCHEDULER',
+  /** warning: new pods' unbound claims were assumed bindable because the snapshot holds no StorageClass. */
+  'STORAGE_CLASS_UNKNOWN',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

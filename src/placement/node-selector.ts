@@ -1,10 +1,12 @@
 /**
  * Node selector terms (pod nodeAffinity, PV nodeAffinity, StorageClass allowedTopologies) as
  * compiled matchers. Terms are ORed, requirements inside a term ANDed; a term with no
- * requirements, or with an invalid one, matches nothing (apimachinery's lazy-error selector).
+ * requirements, or with one that does not parse (bad operator, key or label value), matches
+ * nothing (apimachinery's lazy-error selector); the other terms still count.
  */
 import type { V1NodeSelector, V1NodeSelectorRequirement, V1NodeSelectorTerm } from '@kubernetes/client-node';
 import type { Pod } from '../model/k8s.js';
+import { isValidLabelKey, isValidLabelValue, parseInt64 } from './label-syntax.js';
 
 /** What a node selector looks at. */
 export interface NodeFacts {
@@ -14,14 +16,16 @@ export interface NodeFacts {
 
 export type NodeMatcher = (node: NodeFacts) => boolean;
 
-const INT_RE = /^[+-]?\d+$/;
-
-function compileRequirement(r: V1NodeSelectorRequirement, field: boolean): NodeMatcher | undefined {
+/**
+ * One matchExpressions requirement as `labels.NewRequirement` parses it: the key must be a valid
+ * label key, every value a valid label value, In/NotIn need values, Exists/DoesNotExist none,
+ * Gt/Lt exactly one int64. Undefined when it does not parse (its term then matches nothing).
+ */
+function compileLabelRequirement(r: V1NodeSelectorRequirement): NodeMatcher | undefined {
   const values = r.values ?? [];
-  const read = field
-    ? (n: NodeFacts): string | undefined => (r.key === 'metadata.name' ? n.name : undefined)
-    : (n: NodeFacts): string | undefined => (Object.prototype.hasOwnProperty.call(n.labels, r.key) ? n.labels[r.key] : undefined);
-  if (field && r.key !== 'metadata.name') return undefined;
+  const key = r.key;
+  if (!isValidLabelKey(key) || !values.every(isValidLabelValue)) return undefined;
+  const read = (n: NodeFacts): string | undefined => (Object.prototype.hasOwnProperty.call(n.labels, key) ? n.labels[key] : undefined);
   switch (r.operator) {
     case 'In': {
       if (values.length === 0) return undefined;
@@ -40,20 +44,20 @@ function compileRequirement(r: V1NodeSelectorRequirement, field: boolean): NodeM
       };
     }
     case 'Exists':
-      if (field || values.length > 0) return undefined;
+      if (values.length > 0) return undefined;
       return (n) => read(n) !== undefined;
     case 'DoesNotExist':
-      if (field || values.length > 0) return undefined;
+      if (values.length > 0) return undefined;
       return (n) => read(n) === undefined;
     case 'Gt':
     case 'Lt': {
-      if (field || values.length !== 1 || !INT_RE.test(values[0]!)) return undefined;
-      const bound = BigInt(values[0]!);
+      const bound = values.length === 1 ? parseInt64(values[0]!) : undefined;
+      if (bound === undefined) return undefined;
       const gt = r.operator === 'Gt';
       return (n) => {
         const v = read(n);
-        if (v === undefined || !INT_RE.test(v)) return false;
-        const x = BigInt(v);
+        const x = v === undefined ? undefined : parseInt64(v);
+        if (x === undefined) return false;
         return gt ? x > bound : x < bound;
       };
     }
@@ -62,16 +66,30 @@ function compileRequirement(r: V1NodeSelectorRequirement, field: boolean): NodeM
   }
 }
 
+/**
+ * One matchFields requirement as the node field selector parses it: In or NotIn with exactly one
+ * value. Nodes offer only `metadata.name`; any other field reads as "".
+ */
+function compileFieldRequirement(r: V1NodeSelectorRequirement): NodeMatcher | undefined {
+  const values = r.values ?? [];
+  if (values.length !== 1) return undefined;
+  const want = values[0]!;
+  const read = r.key === 'metadata.name' ? (n: NodeFacts) => n.name : () => '';
+  if (r.operator === 'In') return (n) => read(n) === want;
+  if (r.operator === 'NotIn') return (n) => read(n) !== want;
+  return undefined;
+}
+
 /** Compiles one term; undefined when it can match nothing. */
 export function compileNodeSelectorTerm(term: V1NodeSelectorTerm): NodeMatcher | undefined {
   const parts: NodeMatcher[] = [];
   for (const r of term.matchExpressions ?? []) {
-    const m = compileRequirement(r, false);
+    const m = compileLabelRequirement(r);
     if (!m) return undefined;
     parts.push(m);
   }
   for (const r of term.matchFields ?? []) {
-    const m = compileRequirement(r, true);
+    const m = compileFieldRequirement(r);
     if (!m) return undefined;
     parts.push(m);
   }

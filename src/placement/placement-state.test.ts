@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parseSelector } from '../kube/selector.js';
-import { buildPlacementState } from './placement-state.js';
+import { buildPlacementState, type PlacementState } from './placement-state.js';
+import type { PlacementInput } from './types.js';
+import { UndoJournal } from './undo-journal.js';
 import { makeNode, makePod } from './testing/builders.js';
 
 const Gi = 1024 ** 3;
 
 function cluster() {
-  return buildPlacementState({
+  return buildPlacementState(cluster0());
+}
+
+function cluster0(): PlacementInput {
+  return {
     nodes: [makeNode('b'), makeNode('a'), makeNode('c', { unschedulable: true })],
     pods: [
       makePod('web-1', { node: 'a', cpu: '500m', memory: '1Gi', labels: { app: 'web' } }),
@@ -18,7 +24,7 @@ function cluster() {
       makePod('elsewhere', { node: 'gone', cpu: '3' }),
       makePod('leaving', { node: 'b', cpu: '250m', deletionTimestamp: '2026-01-01T00:00:00Z' }),
     ],
-  });
+  };
 }
 
 describe('buildPlacementState', () => {
@@ -86,47 +92,70 @@ describe('lazily built indexes', () => {
     expect(names('app=api')).toEqual(['api-1']);
     s.unassign('default/web-1');
     expect(names('app in (web,api)')).toEqual(['api-1', 'web-2', 'web-3']);
-    expect([...s.namespacesWithPods()].sort()).toEqual(['data', 'default']);
     expect(s.nodeInfos().map((n) => n.name)).toEqual(['a', 'b', 'c']);
     expect([...s.nodeInfo('b')!.pods.keys()]).toEqual(['default/web-2', 'default/leaving', 'default/web-3', 'default/api-1']);
     expect(s.costsOf(s.getPod('default/web-2')!).request).toMatchObject({ cpuMilli: 500, memory: Gi, pods: 1 });
   });
 });
 
-describe('clone', () => {
-  it('is independent in both directions', () => {
-    const s = cluster();
-    const c = s.clone();
-    c.setUnschedulable('a', true);
-    c.unassign('default/web-1');
-    c.assign(makePod('new', { cpu: '2', labels: { app: 'web' } }), 'b');
-    expect(s.nodeInfo('a')!.unschedulable).toBe(false);
-    expect(s.nodeOf('default/web-1')).toBe('a');
-    expect(s.nodeOf('default/new')).toBeUndefined();
-    expect(s.nodeInfo('b')!.requested.cpuMilli).toBe(750);
-    expect([...s.candidatePods({ names: new Set(['default']) }, parseSelector('app=web'))]).toHaveLength(2);
-
-    s.unassign('default/web-2');
-    expect(c.nodeOf('default/web-2')).toBe('b');
-    expect(c.nodeInfo('b')!.requested.cpuMilli).toBe(2750);
-    expect([...c.candidatePods({ names: new Set(['default']) }, parseSelector('app=web'))].map((p) => p.metadata.name).sort()).toEqual([
-      'new',
-      'web-2',
-    ]);
+describe('undo journal', () => {
+  /** Everything a query can observe, for before/after comparisons. */
+  function observe(s: PlacementState) {
+    const pods = (sel: string) => [...s.candidatePods({ all: true }, parseSelector(sel))].map((p) => p.metadata.name).sort();
+    return {
+      nodes: s.nodeInfos().map((n) => ({ name: n.name, unschedulable: n.unschedulable, requested: { ...n.requested }, nonZero: { ...n.nonZeroRequested }, pods: [...n.pods.keys()].sort() })),
+      web: pods('app=web'),
+      all: pods('app'),
+      count: s.podCount(),
+      claimUsers: [...s.claimUsers('default', 'data')].sort(),
+      anti: [...s.antiAffinityGroupsFor('default')].map((g) => [...g.podKeys].sort()),
+    };
+  }
+  const guard = makePod('guard', {
+    cpu: '100m',
+    labels: { app: 'guard' },
+    claims: ['data'],
+    spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } }] } } },
   });
 
-  it('supports clones of clones', () => {
+  it('rolls back assign, unassign, moves and cordons exactly, and keeps what was committed', () => {
+    const journal = new UndoJournal();
+    const s = buildPlacementState(cluster0(), { journal });
+    // Build the lazy indexes first, so rolling back must keep them current too.
+    const before = observe(s);
+    s.setUnschedulable('a', true);
+    s.unassign('default/web-1');
+    s.assign(s.getPod('default/web-2')!, 'c');
+    s.assign(guard, 'a');
+    s.assign(makePod('web-3', { cpu: '1', labels: { app: 'web' } }), 'b');
+    expect(observe(s)).not.toEqual(before);
+    expect(journal.size).toBeGreaterThan(0);
+    journal.rollback();
+    expect(observe(s)).toEqual(before);
+    expect(journal.size).toBe(0);
+
+    s.assign(guard, 'b');
+    journal.commit();
+    const committed = observe(s);
+    s.unassign('default/guard');
+    journal.rollback();
+    expect(observe(s)).toEqual(committed);
+    expect(s.nodeOf('default/guard')).toBe('b');
+  });
+
+  it('rolls back a pod placed while building with invalid quantities without throwing', () => {
+    const journal = new UndoJournal();
+    const s = buildPlacementState({ nodes: [makeNode('a')], pods: [makePod('odd', { node: 'a', cpu: '1', memory: 'lots' })] }, { journal });
+    s.unassign('default/odd');
+    journal.rollback();
+    expect(s.nodeInfo('a')!.requested.cpuMilli).toBe(1000);
+  });
+
+  it('records nothing without a journal', () => {
     const s = cluster();
-    const c1 = s.clone();
-    const c2 = c1.clone();
-    c2.unassign('default/web-1');
-    c1.assign(makePod('x', { cpu: '1' }), 'a');
-    expect(s.podCount()).toBe(4);
-    expect(c1.podCount()).toBe(5);
-    expect(c2.podCount()).toBe(3);
-    expect(s.nodeInfo('a')!.requested.cpuMilli).toBe(1500);
-    expect(c1.nodeInfo('a')!.requested.cpuMilli).toBe(2500);
-    expect(c2.nodeInfo('a')!.requested.cpuMilli).toBe(1000);
+    expect(s.journal).toBeUndefined();
+    s.unassign('default/web-1');
+    expect(s.nodeOf('default/web-1')).toBeUndefined();
   });
 });
 

@@ -3,6 +3,7 @@
  * PreFilter), then `filterNode` runs the per-node filters in the default profile's order. A
  * context reflects the state when it was prepared: prepare a new one after `assign`/`unassign`.
  */
+import type { V1Volume } from '@kubernetes/client-node';
 import type { Pod } from '../model/k8s.js';
 import { podKeyOf } from '../kube/pod.js';
 import type { Resources } from '../kube/resources.js';
@@ -15,6 +16,7 @@ import { nodePorts, podHostPorts, type HostPort } from './predicates/node-ports.
 import { nodeResourcesFit } from './predicates/node-resources-fit.js';
 import { nodeUnschedulable } from './predicates/node-unschedulable.js';
 import { taintToleration } from './predicates/taint-toleration.js';
+import { restrictedVolumes, volumeRestrictions } from './predicates/volume-restrictions.js';
 import { prepareVolumes, volumeBinding, volumeZone, type VolumeState } from './predicates/volumes.js';
 import { prepareTopologySpread, topologySpread, type SpreadState } from './predicates/pod-topology-spread.js';
 import { interPodAffinity, prepareInterPodAffinity, type InterPodAffinityState } from './predicates/inter-pod-affinity.js';
@@ -33,6 +35,8 @@ export interface PodContext {
   /** Failures that hold for every node (PreFilter rejections); non-empty = nothing fits. */
   readonly podWide: PredicateFailure[];
   readonly ports: HostPort[];
+  /** Inline disks VolumeRestrictions compares with the node's pods. */
+  readonly disks: V1Volume[];
   readonly volumes: VolumeState;
   readonly spread: SpreadState | undefined;
   readonly affinity: InterPodAffinityState;
@@ -66,6 +70,7 @@ export function preparePod(state: PlacementState, pod: Pod): PodContext {
     pinned,
     podWide,
     ports: podHostPorts(pod),
+    disks: restrictedVolumes(pod),
     volumes,
     spread: prepareTopologySpread(state, pod, nodeConstraints),
     affinity: prepareInterPodAffinity(state, pod),
@@ -117,6 +122,11 @@ export function filterNode(ctx: PodContext, node: NodeInfo, opts?: FilterOptions
     if (!all) return out;
   }
   f = nodeResourcesFit(ctx.request, node, alreadyHere);
+  if (f.length > 0) {
+    out = more(out, f);
+    if (!all) return out;
+  }
+  f = volumeRestrictions(ctx.disks, ctx.volumes.readWriteOncePodInUse, node, ctx.key);
   if (f.length > 0) {
     out = more(out, f);
     if (!all) return out;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pod } from '../model/k8s.js';
 import { buildPlacementState } from './placement-state.js';
 import { checkPodOnNode, fitErrorMessage, scheduleOne, withoutNodeName } from './schedule.js';
+import { UndoJournal } from './undo-journal.js';
 import { makeNode, makePod } from './testing/builders.js';
 
 function dsPod(name: string, node: string, extra: Partial<Pod['spec']> = {}): Pod {
@@ -135,11 +136,15 @@ describe('scoring', () => {
     expect(scheduleOne(state, prefersSsd).node).toBe('c');
   });
 
-  it('gives the same answer on a clone and on a freshly built state', () => {
+  it('gives the same answer on a state built empty and filled, one rolled back and refilled, and a freshly built one', () => {
     const nodes = Array.from({ length: 12 }, (_, i) => makeNode(`n${String(i).padStart(2, '0')}`, { zone: `z${i % 3}`, cpu: String(2 + (i % 4)) }));
     const pods = Array.from({ length: 40 }, (_, i) => makePod(`p${i}`, { node: nodes[(i * 7) % 12]!.metadata.name, cpu: `${100 + ((i * 37) % 400)}m`, labels: { app: `a${i % 5}` } }));
     const fresh = buildPlacementState({ nodes, pods });
-    const cloned = buildPlacementState({ nodes, pods: [] }).clone();
+    const journal = new UndoJournal();
+    const cloned = buildPlacementState({ nodes, pods: [] }, { journal });
+    for (const p of pods) cloned.assign(p, p.spec.nodeName!);
+    journal.rollback();
+    expect(cloned.podCount()).toBe(0);
     for (const p of pods) cloned.assign(p, p.spec.nodeName!);
     for (let i = 0; i < 10; i++) {
       const pod = makePod(`new-${i}`, { cpu: '300m', labels: { app: `a${i % 5}` } });

@@ -72,3 +72,10 @@ export interface ScheduleResult {
  * once per node per pod, so they do not allocate one each time). Never mutate a filter's result.
  */
 export const NO_FAILURES = Object.freeze([]) as unknown as PredicateFailure[];
+
+/** An object placement could not read fully (an invalid quantity, counted as 0). */
+export interface PlacementProblem {
+  /** e.g. `Pod "shop/api-1"` or `Node "n1"`. */
+  object: string;
+  message: string;
+}

@@ -13,6 +13,8 @@ import type { MaintenanceSpec } from '../model/spec.js';
 import { podKeyOf } from '../kube/pod.js';
 import { DEFAULT_SCHEDULER } from '../kube/pod-defaults.js';
 import { formatBytes, formatMilli } from '../kube/quantity.js';
+import { nodeUnschedulable } from '../placement/predicates/node-unschedulable.js';
+import { taintToleration } from '../placement/predicates/taint-toleration.js';
 import { classifyPod } from './classify-pod.js';
 import type { ClusterIndex } from './cluster-index.js';
 import { chooseMethod, type MethodDecision, type WorkloadFinding } from './choose-method.js';
@@ -20,13 +22,13 @@ import { compareStrings, qualifiedName } from './compare.js';
 import { availabilityFinding, downtimeFinding, expectedMinReady } from './min-ready.js';
 import { bypassEffects, evictionEffects, type PdbCache } from './pdb-effects.js';
 import { resolveWorkload, type Workload } from './resolve-workload.js';
-import type { SimState } from './sim-state.js';
+import type { WhatIfCluster } from './what-if-cluster.js';
 import { simulateMoves, type MoveGroup, type PlacementFailure } from './wave-moves.js';
 
 export interface PlanContext {
   spec: MaintenanceSpec;
   index: ClusterIndex;
-  sim: SimState;
+  whatIf: WhatIfCluster;
   pdbs: PdbCache;
   decisions: Map<string, MethodDecision>;
   /** Workloads whose method findings were already reported (in an earlier wave). */
@@ -93,11 +95,24 @@ function finding(f: WorkloadFinding, wave: number, extra: { node?: string; objec
   return out;
 }
 
-/** Free allocatable on nodes any pod may use: schedulable and without NoSchedule/NoExecute taints. */
-function freeResources(sim: SimState): ResourceAmounts {
+/**
+ * Free allocatable on the nodes the moving pods may use: every schedulable node without a
+ * NoSchedule/NoExecute taint, and each cordoned or tainted node that one of them passes the
+ * NodeUnschedulable and TaintToleration filters of — such as a dedicated, tainted pool its pods
+ * tolerate (placement puts them there, so its room counts).
+ */
+function freeResources(whatIf: WhatIfCluster, moving: readonly Pod[]): ResourceAmounts {
   const free: ResourceAmounts = { cpuMilli: 0, memory: 0, pods: 0 };
-  for (const info of sim.placement.nodeInfos()) {
-    if (info.unschedulable || info.taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) continue;
+  // One pod per distinct toleration list: replicas share theirs.
+  const byTolerations = new Map<string, Pod>();
+  for (const p of moving) {
+    const key = p.spec.tolerations && p.spec.tolerations.length > 0 ? JSON.stringify(p.spec.tolerations) : '';
+    if (!byTolerations.has(key)) byTolerations.set(key, p);
+  }
+  const representatives = [...byTolerations.values()];
+  for (const info of whatIf.placement.nodeInfos()) {
+    const restricted = info.unschedulable || info.taints.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+    if (restricted && !representatives.some((p) => nodeUnschedulable(p, info).length === 0 && taintToleration(p, info).length === 0)) continue;
     free.cpuMilli += Math.max(0, info.allocatable.cpuMilli - info.requested.cpuMilli);
     free.memory += Math.max(0, info.allocatable.memory - info.requested.memory);
     free.pods += Math.max(0, info.allocatable.pods - info.requested.pods);
@@ -114,9 +129,8 @@ interface Attempt {
 }
 
 function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEvict: ReadonlySet<string>): Attempt {
-  const { spec, index, sim } = ctx;
-  for (const n of nodes) sim.setUnschedulable(n, true);
-  const free = freeResources(sim);
+  const { spec, index, whatIf } = ctx;
+  for (const n of nodes) whatIf.setUnschedulable(n, true);
   const findings: Finding[] = [];
   const untouched: Wave['untouched'] = [];
   const groups = new Map<string, { workload: Workload; pods: Pod[]; fromSnapshot: Pod[] }>();
@@ -130,7 +144,7 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
   for (const node of nodes) {
     for (const pod of index.podsByNode.get(node) ?? []) {
       const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-      if (!terminal && sim.placement.getPod(podKeyOf(pod)) !== pod) continue;
+      if (!terminal && whatIf.placement.getPod(podKeyOf(pod)) !== pod) continue;
       const workload = resolveWorkload(pod, index);
       const c = classifyPod(pod, { spec, index, workload });
       for (const v of c.verdicts) findings.push(finding(v, waveNo, { node, object: podRef(pod) }));
@@ -143,8 +157,8 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
       }
       addToGroup(workload, pod, true);
     }
-    for (const [key, pod] of sim.placement.nodeInfo(node)?.pods ?? []) {
-      const w = sim.virtualWorkload(key);
+    for (const [key, pod] of whatIf.placement.nodeInfo(node)?.pods ?? []) {
+      const w = whatIf.virtualWorkload(key);
       if (w) addToGroup(w, pod, false);
     }
   }
@@ -178,7 +192,10 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
     moveGroups.push({ workload: g.workload, decision, pods: g.pods });
   }
 
-  const moves = simulateMoves(sim, index, moveGroups, waveNo, nodes);
+  // Pods that get a replacement (deleted and bare pods only leave).
+  const replaced = moveGroups.filter((g) => g.decision.method !== 'delete' && g.workload.category !== 'unmanaged');
+  const free = freeResources(whatIf, replaced.flatMap((g) => g.pods));
+  const moves = simulateMoves(whatIf, index, moveGroups, waveNo, nodes);
 
   const evicted = moveGroups.filter((g) => g.decision.method === 'evict' || g.decision.method === 'delete').flatMap((g) => groups.get(g.workload.key)!.fromSnapshot);
   const eviction = evictionEffects(evicted, ctx.pdbs);
@@ -225,6 +242,18 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
       arrivedPods: g.pods.length - snapPods.length,
     };
     actions.push(action);
+  }
+
+  for (const key of [...moves.assumedClaims.keys()].sort(compareStrings)) {
+    const { workload, what } = moves.assumedClaims.get(key)!;
+    findings.push({
+      severity: 'warning',
+      code: 'STORAGE_CLASS_UNKNOWN',
+      wave: waveNo,
+      object: workloadRef(workload),
+      message: `${label(workload)}'s new pods mount unbound ${[...what].sort(compareStrings).join(', ')} whose StorageClass is unset or not in the snapshot, which holds no StorageClass at all: the plan assumes they can be bound on any node, while kube-scheduler leaves such a pod Pending unless its class exists and can bind or provision a volume there`,
+      hint: 'Include the StorageClasses in the snapshot (kubectl get storageclass -o yaml) so the plan can check how these claims bind',
+    });
   }
 
   const over: string[] = [];
@@ -295,7 +324,7 @@ export function planWave(ctx: PlanContext, nodes: string[], waveNo: number): Wav
       if (more.length > 0) {
         // Surging or restarting would wait forever for pods that fit nowhere: evict those workloads and replay.
         for (const f of more) forcedEvict.add(f.workload.key);
-        ctx.sim.rollback();
+        ctx.whatIf.rollback();
         continue;
       }
     }
@@ -303,7 +332,7 @@ export function planWave(ctx: PlanContext, nodes: string[], waveNo: number): Wav
       const bad = new Map<string, PlacementFailure>();
       for (const f of attempt.failures) for (const n of f.nodes) if (active.includes(n) && !bad.has(n)) bad.set(n, f);
       if (bad.size > 0) {
-        ctx.sim.rollback();
+        ctx.whatIf.rollback();
         for (const [n, f] of [...bad].sort((a, b) => compareStrings(a[0], b[0]))) {
           skippedFindings.push({
             severity: 'warning',
@@ -326,10 +355,10 @@ export function planWave(ctx: PlanContext, nodes: string[], waveNo: number): Wav
       findings.push(...list);
     }
     for (const g of attempt.groups) if (!ctx.workloads.has(g.workload.key)) ctx.workloads.set(g.workload.key, g.workload);
-    ctx.sim.commit();
+    ctx.whatIf.commit();
     if (ctx.spec.spec.afterEach?.uncordon) {
-      for (const n of active) ctx.sim.setUnschedulable(n, false);
-      ctx.sim.commit();
+      for (const n of active) ctx.whatIf.setUnschedulable(n, false);
+      ctx.whatIf.commit();
     }
     return { wave: attempt.wave, findings };
   }

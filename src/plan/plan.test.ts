@@ -171,3 +171,86 @@ describe('plan: fingerprint', () => {
     expect(fp(base().pdb('web', { matchLabels: { app: 'web' }, minAvailable: 1 }).build())).not.toBe(before);
   });
 });
+
+describe('plan: volumes of replacement pods', () => {
+  const storageClass = (name: string, provisioner: string, mode = 'WaitForFirstConsumer') => ({
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name },
+    provisioner,
+    volumeBindingMode: mode,
+  });
+  const withScratch = (storageClassName?: string) => ({
+    volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...(storageClassName ? { storageClassName } : {}) } } } }],
+  });
+  const cluster = (storageClassName: string | undefined, classes: ReturnType<typeof storageClass>[]) => {
+    const b = new SnapshotBuilder().node('n1').node('n2').deployment('cache', { nodes: ['n1', 'n2'], cpu: '100m', podSpec: withScratch(storageClassName) });
+    for (const c of classes) b.object(c);
+    return b.build();
+  };
+
+  it.each([
+    ['a class that provisions on first consumer', 'csi', [storageClass('csi', 'example.com/csi')]],
+    ['the default class', undefined, [{ ...storageClass('csi', 'example.com/csi'), metadata: { name: 'csi', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } }]],
+  ] as const)('places a Deployment with a generic ephemeral volume (%s): the claim is made per pod', (_t, cls, classes) => {
+    const p = run(cluster(cls, [...classes]), ['n1']);
+    expect(codes(p).filter((c) => c.startsWith('error'))).toEqual([]);
+    expect(codes(p)).not.toContain('warning:STORAGE_CLASS_UNKNOWN');
+    expect(p.applicable).toBe(true);
+  });
+
+  it('refuses one whose class cannot provision and has no volume, in kube-scheduler words', () => {
+    const p = run(cluster('local', [storageClass('local', 'kubernetes.io/no-provisioner')]), ['n1']);
+    const f = p.findings.find((x) => x.code === 'UNPLACEABLE')!;
+    expect(f.message).toContain("0/2 nodes are available: 1 node(s) didn't find available persistent volumes to bind, 1 node(s) were unschedulable.");
+    expect(p.applicable).toBe(false);
+  });
+
+  it('assumes a bindable claim when the snapshot holds no StorageClass at all, and says so', () => {
+    const p = run(cluster(undefined, []), ['n1']);
+    expect(p.applicable).toBe(true);
+    const f = p.findings.filter((x) => x.code === 'STORAGE_CLASS_UNKNOWN');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ severity: 'warning', wave: 1, object: { kind: 'Deployment', name: 'cache' } });
+    expect(f[0]!.message).toContain('ephemeral volume "scratch"');
+    expect(f[0]!.message).toContain('holds no StorageClass at all');
+  });
+});
+
+describe('plan: free capacity of tainted and cordoned nodes', () => {
+  const dedicated = { key: 'dedicated', value: 'db', effect: 'NoSchedule' };
+  const tolerate = { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }], nodeSelector: { pool: 'db' } };
+  // A dedicated, tainted pool of two 2-cpu nodes and one small general node.
+  const pool = () =>
+    new SnapshotBuilder()
+      .node('db-1', { cpu: '2', labels: { pool: 'db' }, taints: [dedicated] })
+      .node('db-2', { cpu: '2', labels: { pool: 'db' }, taints: [dedicated] })
+      .node('general', { cpu: '1' })
+      .deployment('db', { nodes: ['db-1', 'db-1'], cpu: '800m', podSpec: tolerate });
+
+  it.each([
+    ['evict', 'evict'],
+    ['surge', 'surge'],
+  ] as const)('counts a tainted node the moving pods tolerate (%s): draining one node of the pool is not blocked', (_t, method) => {
+    const p = run(pool().build(), ['db-1'], { workloads: { deployment: method } });
+    expect(codes(p)).not.toContain('error:INSUFFICIENT_CAPACITY');
+    expect(p.applicable).toBe(true);
+    // db-2's 2 cpu and the general node's 1 cpu.
+    expect(p.waves[0]!.free.cpuMilli).toBe(3000);
+    expect(p.waves[0]!.surge.cpuMilli).toBe(1600);
+  });
+
+  it('leaves out tainted nodes no moving pod tolerates, and the cordoned wave nodes', () => {
+    const snap = pool().deployment('web', { nodes: ['general'], cpu: '100m' }).node('spare', { cpu: '1' }).build();
+    const p = run(snap, ['general'], { workloads: { deployment: 'evict' } });
+    expect(p.waves[0]!.free.cpuMilli).toBe(1000);
+  });
+
+  it('still reports a real shortage in the pool', () => {
+    const snap = pool().deployment('db2', { nodes: ['db-2', 'db-2'], cpu: '800m', podSpec: tolerate }).build();
+    const p = run(snap, ['db-1'], { workloads: { deployment: 'evict' } });
+    expect(codes(p)).toContain('error:UNPLACEABLE');
+    expect(codes(p)).toContain('error:INSUFFICIENT_CAPACITY');
+    expect(p.waves[0]!.free.cpuMilli).toBe(400 + 1000);
+  });
+});

@@ -14,7 +14,7 @@ import { orderWaves } from './order-waves.js';
 import { PdbCache } from './pdb-effects.js';
 import { planWave, type PlanContext } from './plan-wave.js';
 import { selectNodes } from './select-nodes.js';
-import { SimState } from './sim-state.js';
+import { WhatIfCluster } from './what-if-cluster.js';
 
 export interface PlanOptions {
   /** sdrain version recorded in the plan. */
@@ -43,7 +43,7 @@ export function plan(spec: MaintenanceSpec, snapshot: Snapshot, opts: PlanOption
   const ctx: PlanContext = {
     spec,
     index,
-    sim: new SimState(snapshot),
+    whatIf: new WhatIfCluster(snapshot),
     pdbs: new PdbCache(index),
     decisions: new Map(),
     reported: new Set(),

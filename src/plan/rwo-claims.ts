@@ -3,12 +3,14 @@
  * elsewhere cannot start while the old pod still holds it.
  */
 import type { Pod } from '../model/k8s.js';
+import { isSingleNodeClaim } from '../placement/rwo-conflict.js';
 import type { ClusterIndex } from './cluster-index.js';
 import { compareStrings, objectKey } from './compare.js';
 
-const SINGLE_NODE_MODES = new Set(['ReadWriteOnce', 'ReadWriteOncePod']);
-
-/** Names of the single-node claims the pods mount, sorted and deduplicated. */
+/**
+ * Names of the single-node claims the pods mount (placement's isSingleNodeClaim, the rule the
+ * simulator's kubelet applies too), sorted and deduplicated.
+ */
 export function rwoClaims(pods: Pod[], index: ClusterIndex): string[] {
   const out = new Set<string>();
   for (const pod of pods) {
@@ -17,8 +19,7 @@ export function rwoClaims(pods: Pod[], index: ClusterIndex): string[] {
       if (!claim) continue;
       const pvc = index.pvcs.get(objectKey('PersistentVolumeClaim', pod.metadata.namespace, claim));
       if (!pvc) continue;
-      const modes = pvc.spec.accessModes ?? pvc.status?.accessModes ?? [];
-      if (modes.length > 0 && modes.every((m) => SINGLE_NODE_MODES.has(m))) out.add(claim);
+      if (isSingleNodeClaim(pvc, pvc.spec.volumeName ? index.pvs.get(pvc.spec.volumeName) : undefined)) out.add(claim);
     }
   }
   return [...out].sort(compareStrings);

@@ -40,6 +40,7 @@ const PLAN_RULES: readonly Rule[] = [
   { apiGroups: ['batch'], resources: ['jobs'], verbs: ['list'], why: 'plan: Job pods are not moved, only waited for' },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list'], why: 'plan: PodDisruptionBudgets decide what may move at once' },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['list'], why: 'plan: an HPA may fight a surge' },
+  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['list'], why: 'plan: whether an unbound claim can be bound or provisioned on a node' },
 ];
 
 /** What apply needs on top of the plan rules (it re-reads the cluster to check for drift). */

@@ -25,6 +25,11 @@ export interface SimulatorOptions {
   port?: number;
   /** Time from a pod being bound until it is Running and Ready. Default 1000 ms. */
   podStartupMs?: number;
+  /**
+   * Cap on how long a deleted pod takes to go, ms. Default: none — a pod stays terminating for
+   * its whole grace period, as on a kubelet whose containers use it. Demos and fast tests set 1000.
+   */
+  maxTerminationMs?: number;
   /** Seed for generated names and uids. Default 1. */
   seed?: number;
   clock?: Clock;
@@ -85,7 +90,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   });
   // Loaded lazily so a passive simulator (controllers: false) does not depend on them at all.
   const controllers =
-    opts.controllers === false ? { stop() {} } : (await import('./controllers/index.js')).startControllers(store, { podStartupMs: opts.podStartupMs ?? 1000 });
+    opts.controllers === false ? { stop() {} } : (await import('./controllers/index.js')).startControllers(store, { podStartupMs: opts.podStartupMs ?? 1000, ...(opts.maxTerminationMs !== undefined ? { maxTerminationMs: opts.maxTerminationMs } : {}) });
   let stopped: Promise<void> | undefined;
   return {
     url: server.url,

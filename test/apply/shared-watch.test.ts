@@ -60,8 +60,8 @@ describe('shared watches of the kube gateway', () => {
     try {
       const before = sim.sim.requestCount();
       const shared = await gateway.readSnapshot();
-      // 13 kinds listed once each, Pods in two pages.
-      expect(sim.sim.requestCount().byVerb.list! - (before.byVerb.list ?? 0)).toBe(14);
+      // 14 kinds listed once each, Pods in two pages.
+      expect(sim.sim.requestCount().byVerb.list! - (before.byVerb.list ?? 0)).toBe(15);
       const planned = await readLiveSnapshot(sim.kc, { server: sim.url });
       expect(shared).toEqual(planned);
       expect(shared.pods.length).toBeGreaterThan(620);

@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 async function sim(faults: FaultConfig, controllers = false): Promise<{ s: Simulator; kc: KubeConfig }> {
-  const s = await startSimulator({ text: SEED_TEXT, file: 'seed.yaml', controllers, faults, podStartupMs: 200 });
+  const s = await startSimulator({ text: SEED_TEXT, file: 'seed.yaml', controllers, faults, podStartupMs: 200, maxTerminationMs: 1000 });
   sims.push(s);
   const kc = new KubeConfig();
   kc.loadFromString(s.kubeconfig);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../src/model/k8s.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/simulator.js';
+import { FAST_TERMINATION_MS } from '../../src/sim/controllers/sim-annotations.js';
 import { runKubectl, startKubectl, type KubectlProcess, type KubectlResult } from './kubectl.js';
 
 export interface TestSimOptions extends Omit<SimulatorOptions, 'text' | 'objects'> {
@@ -36,7 +37,10 @@ export interface TestSim {
 export async function startTestSim(opts: TestSimOptions = {}): Promise<TestSim> {
   const { file, yaml, objects, ...rest } = opts;
   const text = file !== undefined ? readFileSync(file, 'utf8') : yaml;
-  const sim = await startSimulator({ ...rest, ...(text !== undefined ? { text, file: file ?? '<yaml>' } : { objects: objects ?? [] }) });
+  // Drains in unit and integration tests stay fast: pods go 1 s after deletion unless a test
+  // asks for the real grace period (maxTerminationMs: undefined is not expressible here, so a
+  // test that wants it passes a large number).
+  const sim = await startSimulator({ maxTerminationMs: FAST_TERMINATION_MS, ...rest, ...(text !== undefined ? { text, file: file ?? '<yaml>' } : { objects: objects ?? [] }) });
   const dir = mkdtempSync(join(tmpdir(), 'sdrain-sim-test-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, sim.kubeconfig, { mode: 0o600 });

@@ -70,7 +70,7 @@ describe('apply access check against the simulator (RBAC on)', () => {
   it('the full role: one SelfSubjectRulesReview, nothing missing (the SSAR-only check sent one per permission)', async () => {
     const kc = grant('full');
     const perms = permissionsFor('apply', 'kube-system');
-    expect(perms).toHaveLength(31);
+    expect(perms).toHaveLength(32);
     const r = await counted(() => requireAccess(kc, 'apply', { lockNamespace: 'kube-system', file: 'plan.json' }));
     expect(r.requests).toBe(1);
     expect(r.creates).toBe(1);

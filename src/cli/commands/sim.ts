@@ -14,6 +14,7 @@ interface SimOptions {
   kubeconfigOut: string;
   port: string;
   podStartupMs: string;
+  maxTerminationMs?: string;
   seed: string;
   faults?: string;
   rbac?: boolean;
@@ -40,6 +41,7 @@ export function register(program: Command, io: CliIO): void {
     .requiredOption('--from <file>', 'objects as `kubectl get ... -o yaml|json` prints them, or an `sdrain snapshot` file')
     .requiredOption('--kubeconfig-out <file>', 'where to write a kubeconfig for the simulator')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '0')
+    .option('--max-termination-ms <n>', 'cap on how long a deleted pod stays terminating (default: its whole grace period, as a real kubelet may take)')
     .option('--pod-startup-ms <n>', 'time from a pod being bound until it is Running and Ready', '1000')
     .option('--seed <n>', 'seed for generated names and uids (same seed, same names)', '1')
     .option('--faults <file>', 'inject seeded faults (errors, latency, broken watches, outages, scenarios) as described in a YAML/JSON file')
@@ -72,7 +74,8 @@ async function runSim(io: CliIO, opts: SimOptions): Promise<void> {
   if (opts.serviceAccountKubeconfigOut !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(opts.serviceAccount)) {
     throw new SdrainError('USAGE', `Cannot use --service-account "${opts.serviceAccount}": expected NAMESPACE/NAME`);
   }
-  const sim = await startSimulator({ text, file: opts.from, port, podStartupMs, seed, faults, rbac: opts.rbac === true });
+  const maxTerminationMs = opts.maxTerminationMs === undefined ? undefined : intOption(opts.maxTerminationMs, '--max-termination-ms', 0, 3_600_000);
+  const sim = await startSimulator({ text, file: opts.from, port, podStartupMs, ...(maxTerminationMs !== undefined ? { maxTerminationMs } : {}), seed, faults, rbac: opts.rbac === true });
   try {
     for (const w of sim.warnings) io.stderr(`warning: ${w.object ? `${w.object}: ` : ''}${w.message}\n`);
     await writeKubeconfig(io, opts.kubeconfigOut, sim.kubeconfig);

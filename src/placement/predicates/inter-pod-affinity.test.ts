@@ -3,6 +3,7 @@ import type { V1PodAffinityTerm } from '@kubernetes/client-node';
 import type { Pod } from '../../model/k8s.js';
 import { buildPlacementState } from '../placement-state.js';
 import { checkPodOnNode, feasibleNodes } from '../schedule.js';
+import { UndoJournal } from '../undo-journal.js';
 import { makeNamespace, makeNode, makePod } from '../testing/builders.js';
 
 const HOST = 'kubernetes.io/hostname';
@@ -138,11 +139,21 @@ describe("placed pods' anti-affinity across namespaces", () => {
     expect(feasibleNodes(state, web('y'))).toEqual(['a2', 'b1', 'nozone']);
     expect(feasibleNodes(state, web('x'))).toEqual(['a1', 'a2', 'b1', 'nozone']);
     expect(feasibleNodes(state, web('z'))).toEqual(['a1', 'a2', 'b1', 'nozone']);
-    // A clone's new guard does not leak into the original.
-    const copy = state.clone();
+    // A guard placed and then rolled back leaves no trace.
+    const journal = new UndoJournal();
+    const copy = buildPlacementState(
+      {
+        nodes: nodes(),
+        pods: [withAffinity('guard', { node: 'a1', namespace: 'x', labels: { app: 'guard' }, anti: [term('web', HOST, { namespaces: ['default', 'y'] })] })],
+        namespaces: [makeNamespace('default'), makeNamespace('x'), makeNamespace('y'), makeNamespace('z')],
+      },
+      { journal },
+    );
     copy.assign(withAffinity('guard-2', { node: 'b1', namespace: 'z', labels: { app: 'guard' }, anti: [term('web', HOST)] }), 'b1');
     expect(feasibleNodes(copy, web('z'))).toEqual(['a1', 'a2', 'nozone']);
-    expect(feasibleNodes(state, web('z'))).toEqual(['a1', 'a2', 'b1', 'nozone']);
+    journal.rollback();
+    expect(feasibleNodes(copy, web('z'))).toEqual(['a1', 'a2', 'b1', 'nozone']);
+    copy.assign(withAffinity('guard-2', { node: 'b1', namespace: 'z', labels: { app: 'guard' }, anti: [term('web', HOST)] }), 'b1');
     copy.unassign('z/guard-2');
     expect(feasibleNodes(copy, web('z'))).toEqual(['a1', 'a2', 'b1', 'nozone']);
   });

@@ -1,4 +1,5 @@
 /** NodePorts: a hostPort (protocol, IP) may be used by one pod per node; 0.0.0.0 conflicts with every IP. */
+import type { V1Container } from '@kubernetes/client-node';
 import type { Pod } from '../../model/k8s.js';
 import type { NodeInfo } from '../placement-state.js';
 import { NO_FAILURES, type PredicateFailure } from '../types.js';
@@ -10,18 +11,22 @@ export interface HostPort {
 }
 
 /**
- * The host ports a pod's containers claim. With hostNetwork a port without hostPort claims its
- * containerPort on the host (the API server defaults hostPort so).
+ * The host ports a pod claims for as long as it runs: those of its containers and of its sidecars
+ * (init containers with restartPolicy Always; other init containers finish before the pod runs),
+ * as upstream's GetHostPorts. With hostNetwork a port without hostPort claims its containerPort
+ * on the host (the API server defaults hostPort so).
  */
 export function podHostPorts(pod: Pod): HostPort[] {
   const out: HostPort[] = [];
   const hostNetwork = pod.spec.hostNetwork === true;
-  for (const c of pod.spec.containers ?? []) {
+  const add = (c: V1Container): void => {
     for (const p of c.ports ?? []) {
       const port = p.hostPort && p.hostPort > 0 ? p.hostPort : hostNetwork ? p.containerPort : 0;
-      if (port > 0) out.push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP || '0.0.0.0', port });
+      if (port > 0) out.push({ protocol: p.protocol || 'TCP', ip: p.hostIP || '0.0.0.0', port });
     }
-  }
+  };
+  for (const c of pod.spec.initContainers ?? []) if (c.restartPolicy === 'Always') add(c);
+  for (const c of pod.spec.containers ?? []) add(c);
   return out;
 }
 

@@ -65,3 +65,26 @@ describe('NodePorts with hostNetwork', () => {
     expect(checkPodOnNode(state, makePod('plain', { spec: { containers: [{ name: 'c', ports: [{ containerPort: 9100 }] }] } }), 'n')).toEqual([]);
   });
 });
+
+describe('NodePorts with sidecar containers', () => {
+  // Upstream's GetHostPorts: init containers with restartPolicy Always run beside the app
+  // containers for the pod's whole life; other init containers have exited before it runs.
+  const initWithPort = (name: string, restartPolicy: string | undefined, node?: string) =>
+    makePod(name, {
+      node,
+      spec: { initContainers: [{ name: 'proxy', image: 'proxy:1', ...(restartPolicy ? { restartPolicy } : {}), ports: [{ containerPort: 15001, hostPort: 15001 }] }] },
+    });
+  const plainWithPort = (name: string) => makePod(name, { spec: { containers: [{ name: 'c', ports: [{ containerPort: 15001, hostPort: 15001 }] }] } });
+
+  it.each([
+    ['a sidecar on the node holds its port against an app container', [initWithPort('mesh', 'Always', 'n')], plainWithPort('p'), false],
+    ["a plain init container's port is free again", [initWithPort('setup', undefined, 'n')], plainWithPort('p'), true],
+    ['an init container with restartPolicy Never holds nothing', [initWithPort('setup', 'Never', 'n')], plainWithPort('p'), true],
+    ['an incoming sidecar needs its port free', [makePod('app', { node: 'n', spec: { containers: [{ name: 'c', ports: [{ containerPort: 15001, hostPort: 15001 }] }] } })], initWithPort('p', 'Always'), false],
+    ['two sidecars on the same port conflict', [initWithPort('mesh', 'Always', 'n')], initWithPort('p', 'Always'), false],
+  ])('%s', (_t, placed, pod, fits) => {
+    const state = buildPlacementState({ nodes: [makeNode('n')], pods: placed });
+    const failures = checkPodOnNode(state, pod, 'n');
+    expect(failures.map((f) => f.message)).toEqual(fits ? [] : ["node(s) didn't have free ports for the requested pod ports"]);
+  });
+});

@@ -221,6 +221,18 @@ export class SnapshotBuilder {
     return this;
   }
 
+  /** Adds an object of a kind sdrain does not model (StorageClass, PriorityClass, ...). */
+  object(o: KubeObject): this {
+    this.snap.other.push(o);
+    return this;
+  }
+
+  /** Adds a PersistentVolumeClaim as given. */
+  rawPvc(pvc: PersistentVolumeClaim): this {
+    this.snap.pvcs.push(pvc);
+    return this;
+  }
+
   /** Mutates one object in place before building (for odd cases). */
   edit<T extends KubeObject>(kind: keyof Snapshot, name: string, fn: (o: T) => void): this {
     const list = this.snap[kind] as unknown as KubeObject[];

@@ -17,6 +17,8 @@ export interface ControllerContext {
   readonly clock: Clock;
   /** Default pod startup time (Pending → Ready), ms. */
   readonly podStartupMs: number;
+  /** Cap on how long a deleted pod takes to go, ms; undefined: its whole grace period. */
+  readonly maxTerminationMs?: number;
   /** Diagnostics for the operator (never thrown). */
   log(message: string): void;
 }

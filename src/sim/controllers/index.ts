@@ -21,6 +21,7 @@ import { schedulerController } from './scheduler.js';
 import { kubeletController } from './kubelet.js';
 import { disruptionController } from './disruption-controller.js';
 import { garbageCollector } from './garbage-collector.js';
+import { serviceAccountController } from './serviceaccount-controller.js';
 
 /** Names of the controllers, in the order the pump runs them. */
 export const CONTROLLER_NAMES = [
@@ -33,6 +34,7 @@ export const CONTROLLER_NAMES = [
   'scheduler',
   'kubelet',
   'disruption',
+  'serviceaccount',
 ] as const;
 /** A controller's name, for `ControllerOptions.only`. */
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
@@ -41,6 +43,8 @@ export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 export interface ControllerOptions {
   /** Default time from a pod being bound to a node until it is Running and Ready, in ms. */
   podStartupMs: number;
+  /** Cap on how long a deleted pod takes to go, ms (default: its whole grace period). */
+  maxTerminationMs?: number;
   /** Run only these controllers (default: all); for focused tests. */
   only?: ControllerName[];
   /** Operator diagnostics (a controller error, a retry); default: ignored. */
@@ -66,6 +70,7 @@ const FACTORIES: Record<ControllerName, (ctx: ControllerContext) => Controller> 
   scheduler: schedulerController,
   kubelet: kubeletController,
   disruption: disruptionController,
+  serviceaccount: serviceAccountController,
 };
 
 /** Back-off before re-syncing a key whose sync threw (a conflict, a vanished object). */
@@ -77,7 +82,7 @@ export function startControllers(store: Store, opts: ControllerOptions): Control
   const batchSize = opts.batchSize ?? 2000;
   const cache = new ObjectCache(store);
   const placement = new PlacementView(cache);
-  const ctx: ControllerContext = { store, cache, placement, clock: store.clock, podStartupMs: opts.podStartupMs, log };
+  const ctx: ControllerContext = { store, cache, placement, clock: store.clock, podStartupMs: opts.podStartupMs, ...(opts.maxTerminationMs !== undefined ? { maxTerminationMs: opts.maxTerminationMs } : {}), log };
   let stopped = false;
   let scheduled = false;
   let waiters: (() => void)[] = [];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Pod } from '../../model/k8s.js';
+import type { Node, Pod } from '../../model/k8s.js';
 import { isReady, node, startHarness, type SimHarness } from './testing/harness.js';
 
 let sim: SimHarness | undefined;
@@ -53,7 +53,7 @@ describe('kubelet', () => {
     expect(get(sim, 'loaded')!.status).toEqual(loaded.status);
   });
 
-  it('removes a deleted pod after min(grace, 1s), or after sim.sdrain.io/termination-ms', async () => {
+  it('with the fast-test cap, removes a deleted pod after min(grace, cap), or after sim.sdrain.io/termination-ms', async () => {
     sim = await startHarness(
       [node('w1'), pod('fast', 'w1', {}, { terminationGracePeriodSeconds: 30 }), pod('slow', 'w1', { 'sim.sdrain.io/termination-ms': '20000' }), pod('zero', 'w1', {}, { terminationGracePeriodSeconds: 0 })],
       { podStartupMs: 1000, only: ['kubelet'] },
@@ -75,5 +75,39 @@ describe('kubelet', () => {
     expect(get(sim, 'slow')).toBeDefined();
     await sim.advance(1000);
     expect(get(sim, 'slow')).toBeUndefined();
+  });
+
+  it('by default keeps a deleted pod terminating for its whole grace period, as a real kubelet may', async () => {
+    sim = await startHarness([node('w1'), pod('graceful', 'w1', {}, { terminationGracePeriodSeconds: 30 }), pod('short', 'w1', {}, { terminationGracePeriodSeconds: 3 })], {
+      podStartupMs: 1000,
+      only: ['kubelet'],
+      maxTerminationMs: null,
+    });
+    await sim.advance(2000);
+    const now = sim.clock.now();
+    for (const name of ['graceful', 'short']) {
+      const grace = get(sim, name)!.spec.terminationGracePeriodSeconds ?? 30;
+      sim.store.markDeleting('Pod', 'default', name, new Date(now + grace * 1000).toISOString(), grace);
+    }
+    await sim.advance(2999);
+    expect(get(sim, 'short')).toBeDefined();
+    await sim.advance(1);
+    expect(get(sim, 'short')).toBeUndefined();
+    await sim.advance(26_999);
+    expect(get(sim, 'graceful')?.metadata.deletionTimestamp).toBeDefined();
+    await sim.advance(1);
+    expect(get(sim, 'graceful')).toBeUndefined();
+  });
+
+  it('registers a node created without conditions as Ready, and leaves a NotReady node NotReady', async () => {
+    const bare: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'bare' }, status: { allocatable: { cpu: '2', memory: '4Gi', pods: '10' } } } as Node;
+    const down = node('down');
+    down.status!.conditions = [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' } as never];
+    sim = await startHarness([bare, down], { only: ['kubelet'] });
+    await sim.settle();
+    const ready = (n: string) => sim!.store.get<Node>('Node', undefined, n)?.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+    expect(ready('bare')).toBe('True');
+    expect(sim.store.get<Node>('Node', undefined, 'bare')?.status?.allocatable).toEqual({ cpu: '2', memory: '4Gi', pods: '10' });
+    expect(ready('down')).toBe('False');
   });
 });

@@ -6,9 +6,15 @@
  * another node stays ContainerCreating until that pod is gone. Run-to-completion pods (owned by
  * a Job, or annotated sim.sdrain.io/run-ms) Succeed after their run time.
  *
- * Deletion: a terminating pod is removed min(grace, 1s) after the kubelet sees it
- * (sim.sdrain.io/termination-ms overrides). Pods on nodes missing from the cluster, and pods
- * loaded already Running, keep the status they were loaded with.
+ * Deletion: a terminating pod is removed when its grace period (the delete's, else the pod's
+ * terminationGracePeriodSeconds, else 30 s) has passed since the kubelet saw it — as a kubelet
+ * whose containers take all of it — or after maxTerminationMs if that is shorter (the demo and
+ * fast tests); sim.sdrain.io/termination-ms overrides both. Pods on nodes missing from the
+ * cluster, and pods loaded already Running, keep the status they were loaded with.
+ *
+ * Nodes: a node that has no Ready condition (one created through the API, as a real kubelet
+ * would register itself) is given the conditions of a healthy kubelet; a node with conditions
+ * keeps them (a dump's NotReady node stays NotReady).
  */
 import type { Condition, ContainerStatus, Node, Pod, PodStatus } from '../../model/k8s.js';
 import type { StoreEvent } from '../store/types.js';
@@ -21,7 +27,6 @@ import { podClaimNames, rwoConflict } from '../../placement/index.js';
 import { fnv32a } from './template-hash.js';
 import {
   DEFAULT_RUN_MS,
-  MAX_DEFAULT_TERMINATION_MS,
   NEVER_READY_ANNOTATION,
   RUN_MS_ANNOTATION,
   STARTUP_MS_ANNOTATION,
@@ -32,12 +37,26 @@ import {
 type Stage = 'creating' | 'running' | 'ready' | 'succeeded';
 
 /** The effective termination time of a deleted pod, in ms (see the file comment). */
-export function terminationMs(pod: Pod): number {
+export function terminationMs(pod: Pod, maxTerminationMs?: number): number {
   const override = msAnnotation(pod.metadata.annotations, TERMINATION_MS_ANNOTATION);
   if (override !== undefined) return override;
-  const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
-  return Math.min(Math.max(0, grace) * 1000, MAX_DEFAULT_TERMINATION_MS);
+  const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+  return maxTerminationMs === undefined ? grace : Math.min(grace, maxTerminationMs);
 }
+
+/** The conditions a healthy kubelet posts, for a node that registers without any. */
+function registeredNodeConditions(now: string): Condition[] {
+  const c = (type: string, status: string, reason: string, message: string): Condition => ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now } as Condition);
+  return [
+    c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+    c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+    c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+  ];
+}
+
+const NODE_KEY = 'node|';
+const hasReadyCondition = (node: Node) => (node.status?.conditions ?? []).some((c) => c.type === 'Ready');
 
 function runMs(pod: Pod): number | undefined {
   const override = msAnnotation(pod.metadata.annotations, RUN_MS_ANNOTATION);
@@ -164,7 +183,7 @@ export function kubeletController(ctx: ControllerContext): Controller {
     }
     let since = terminatingSince.get(uid);
     if (since === undefined) terminatingSince.set(uid, (since = now));
-    const due = since + terminationMs(pod);
+    const due = since + terminationMs(pod, ctx.maxTerminationMs);
     if (now >= due) finishDeletion(ctx.store, pod);
     else queue.addAfter(key, due - now);
   };
@@ -172,12 +191,14 @@ export function kubeletController(ctx: ControllerContext): Controller {
   return {
     name: 'kubelet',
     start(queue) {
+      for (const node of ctx.cache.all<Node>('Node')) if (!hasReadyCondition(node)) queue.add(NODE_KEY + node.metadata.name);
       for (const pod of ctx.cache.all<Pod>('Pod')) {
         if (isTerminating(pod) || (pod.spec.nodeName && !isTerminal(pod) && pod.status?.phase !== 'Running')) queue.add(objectKey(pod));
       }
     },
     onEvent(ev: StoreEvent, queue) {
       if (ev.kind === 'Node' && ev.type === 'ADDED') {
+        if (!hasReadyCondition(ev.object as Node)) queue.add(NODE_KEY + ev.object.metadata.name);
         for (const pod of ctx.cache.podsOnNode(ev.object.metadata.name)) queue.add(objectKey(pod));
         return;
       }
@@ -201,6 +222,14 @@ export function kubeletController(ctx: ControllerContext): Controller {
       }
     },
     sync(key, queue) {
+      if (key.startsWith(NODE_KEY)) {
+        const now = formatTime(ctx.clock.now());
+        ctx.store.mutate<Node>('Node', undefined, key.slice(NODE_KEY.length), (n) => {
+          if (hasReadyCondition(n)) return false;
+          n.status = { ...n.status, conditions: registeredNodeConditions(now) } as Node['status'];
+        }, { subresource: 'status' });
+        return;
+      }
       const { namespace, name } = splitKey(key);
       const pod = ctx.cache.get<Pod>('Pod', namespace, name);
       if (!pod) return;

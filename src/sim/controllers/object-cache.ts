@@ -22,6 +22,8 @@ export const WATCHED_KINDS = [
   'PersistentVolumeClaim',
   'PersistentVolume',
   'ControllerRevision',
+  'Namespace',
+  'ServiceAccount',
 ] as const;
 
 /** `namespace/name`, or `name` for cluster-scoped objects. */

@@ -1,11 +1,12 @@
 /**
  * The scheduler cache the scheduler and the kubelet share: one PlacementState (src/placement)
  * kept current from store events — pods assigned when bound, unassigned when they finish or go,
- * nodes upserted — and rebuilt from the ObjectCache only when claims or volumes change (their
- * maps are fixed at build time). Built lazily, so a controller set that never schedules never
- * pays for it.
+ * nodes upserted — and rebuilt from the ObjectCache only when claims, volumes, StorageClasses or
+ * Namespaces change (their maps are fixed at build time). It reads what the planner's placement
+ * reads (src/plan/what-if-cluster.ts), so both judge a pod alike. Built lazily, so a controller
+ * set that never schedules never pays for it.
  */
-import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../../model/k8s.js';
+import type { KubeObject, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../../model/k8s.js';
 import { isTerminal, podKeyOf } from '../../kube/pod.js';
 import { buildPlacementState, type PlacementState } from '../../placement/index.js';
 import type { StoreEvent } from '../store/types.js';
@@ -14,6 +15,9 @@ import type { ObjectCache } from './object-cache.js';
 function placed(pod: Pod | undefined): boolean {
   return !!pod && !!pod.spec.nodeName && !isTerminal(pod);
 }
+
+/** Kinds whose changes rebuild the state (see the file comment). */
+export const REBUILT_ON: ReadonlySet<string> = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'Namespace']);
 
 /** See the file comment. */
 export class PlacementView {
@@ -28,6 +32,8 @@ export class PlacementView {
       pods: [...this.cache.all<Pod>('Pod')],
       pvcs: [...this.cache.all<PersistentVolumeClaim>('PersistentVolumeClaim')],
       pvs: [...this.cache.all<PersistentVolume>('PersistentVolume')],
+      namespaces: [...this.cache.all<Namespace>('Namespace')],
+      storageClasses: [...this.cache.all<KubeObject>('StorageClass')],
     });
     return this.state;
   }
@@ -41,7 +47,7 @@ export class PlacementView {
       else state.upsertNode(ev.object as Node);
       return;
     }
-    if (ev.kind === 'PersistentVolumeClaim' || ev.kind === 'PersistentVolume') {
+    if (REBUILT_ON.has(ev.kind)) {
       this.state = undefined;
       return;
     }

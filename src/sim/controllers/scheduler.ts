@@ -1,7 +1,8 @@
 /**
  * The scheduler: binds pending pods (no spec.nodeName, schedulerName default-scheduler, no
- * scheduling gates, not terminating) with the same placement code as the planner
- * (src/placement scheduleOne), in kube-scheduler's queue order: higher
+ * scheduling gates, not terminating) with the scheduler the planner runs (src/placement
+ * Scheduler: the same filters, scores and node sampling with its rotation, kept for the
+ * simulator's lifetime), in kube-scheduler's queue order: higher
  * spec.priority first, then older, then name. When no node fits, the pod gets PodScheduled=False
  * reason Unschedulable with the scheduler's message, and is retried whenever a node changes or a
  * placed pod goes away. Preemption and nominatedNodeName are not modelled.
@@ -13,10 +14,11 @@ import type { Condition, Pod } from '../../model/k8s.js';
 import { DEFAULT_SCHEDULER } from '../../kube/pod-defaults.js';
 import type { StoreEvent } from '../store/types.js';
 import { isTerminal, isTerminating } from '../../kube/pod.js';
-import { scheduleOne } from '../../placement/index.js';
+import { Scheduler } from '../../placement/index.js';
 import { formatTime } from '../store/wall-clock.js';
 import type { Controller, ControllerContext } from './controller.js';
 import { objectKey, splitKey } from './object-cache.js';
+import { REBUILT_ON } from './placement-view.js';
 
 /** The single queue key: scheduling runs over all pending pods in priority order. */
 const SCHEDULE_ALL = '*';
@@ -49,6 +51,8 @@ export function schedulerController(ctx: ControllerContext): Controller {
   const pending = new Set<string>();
   /** Pods that did not fit; retried when the cluster changes. */
   const unschedulable = new Set<string>();
+  /** Outlives PlacementView rebuilds: its node-sampling rotation is the scheduler's own. */
+  const scheduler = new Scheduler();
 
   const retryUnschedulable = (queue: Parameters<Controller['start']>[0]) => {
     if (unschedulable.size === 0) return;
@@ -82,7 +86,7 @@ export function schedulerController(ctx: ControllerContext): Controller {
       if (pending.size > 0) queue.add(SCHEDULE_ALL);
     },
     onEvent(ev: StoreEvent, queue) {
-      if (ev.kind === 'Node' || ev.kind === 'PersistentVolumeClaim' || ev.kind === 'PersistentVolume') {
+      if (ev.kind === 'Node' || REBUILT_ON.has(ev.kind)) {
         retryUnschedulable(queue);
         return;
       }
@@ -119,7 +123,7 @@ export function schedulerController(ctx: ControllerContext): Controller {
       pending.clear();
       pods.sort(queueOrder);
       for (const pod of pods) {
-        const result = scheduleOne(state, pod);
+        const result = scheduler.schedule(state, pod);
         if (result.node !== undefined) bind(pod, result.node);
         else {
           unschedulable.add(objectKey(pod));

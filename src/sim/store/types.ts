@@ -69,6 +69,11 @@ export interface Store {
    * spec), and a name from generateName (seeded, deterministic). AlreadyExists on a clash.
    */
   create<T extends KubeObject>(obj: T): T;
+  /**
+   * Inserts an object as loaded from a dump or made by a controller with a uid of its own:
+   * keeps uid, creationTimestamp and status (a uid is drawn only when missing).
+   */
+  load<T extends KubeObject>(obj: T): T;
   /** Replaces `obj` (see WriteOptions); bumps metadata.generation when spec changes. */
   update<T extends KubeObject>(obj: T, opts?: WriteOptions): T;
   /**

@@ -8,6 +8,7 @@ import { MemoryStore } from '../../store/memory-store.js';
 import type { StoreEvent } from '../../store/types.js';
 import { startControllers, type ControllerName, type Controllers } from '../index.js';
 import { ManualClock } from './manual-clock.js';
+import { FAST_TERMINATION_MS } from '../sim-annotations.js';
 
 /** A running test cluster (see the file comment). */
 export interface SimHarness {
@@ -26,13 +27,15 @@ export interface SimHarness {
   stop(): void;
 }
 
-export async function startHarness(objects: KubeObject[], opts: { podStartupMs?: number; only?: ControllerName[]; seed?: number } = {}): Promise<SimHarness> {
+export async function startHarness(objects: KubeObject[], opts: { podStartupMs?: number; only?: ControllerName[]; seed?: number; maxTerminationMs?: number | null } = {}): Promise<SimHarness> {
   const clock = new ManualClock();
   const store = new MemoryStore({ clock, seed: opts.seed ?? 7 });
   for (const o of objects) store.load(o);
   const events: StoreEvent[] = [];
   store.on((e) => events.push(e));
-  const controllers = startControllers(store, { podStartupMs: opts.podStartupMs ?? 2000, only: opts.only, log: (m) => { throw new Error(m); } });
+  // Termination capped at 1 s like the other fast tests, unless a test asks for the grace period (null).
+  const maxTerminationMs = opts.maxTerminationMs === null ? {} : { maxTerminationMs: opts.maxTerminationMs ?? FAST_TERMINATION_MS };
+  const controllers = startControllers(store, { podStartupMs: opts.podStartupMs ?? 2000, ...maxTerminationMs, only: opts.only, log: (m) => { throw new Error(m); } });
   const settle = async () => {
     // Two rounds: timers fired by the clock enqueue work that wakes the pump again.
     await controllers.idle();

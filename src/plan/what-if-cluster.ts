@@ -1,34 +1,47 @@
 /**
- * The planner's what-if cluster: the shared PlacementState plus the pods the plan itself creates
- * (replacements), with an undo journal so a wave can be tried, rolled back (affinity: skip
- * removes a node and retries) and committed — without cloning 150,000 pods per wave.
+ * The planner's what-if cluster (not the simulator): the shared PlacementState plus the pods the
+ * plan itself creates (replacements) and the scheduler that places them. One undo journal holds
+ * every change — placements, cordons, the scheduler's node-sampling rotation and the
+ * replacement bookkeeping here — so a wave can be tried, rolled back (affinity: skip removes a
+ * node and retries) and committed without copying 150,000 pods per wave.
  */
 import type { Pod, PodTemplate } from '../model/k8s.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { podKeyOf } from '../kube/pod.js';
 import { buildPlacementState, type PlacementState } from '../placement/placement-state.js';
+import { Scheduler } from '../placement/scheduler.js';
+import { UndoJournal } from '../placement/undo-journal.js';
+import type { ScheduleResult } from '../placement/types.js';
 import type { Workload } from './resolve-workload.js';
-import { SampledScheduler } from './sampled-scheduler.js';
 
-export class SimState {
+/** The what-if cluster of the file comment: one per plan, shared by its waves. */
+export class WhatIfCluster {
   readonly placement: PlacementState;
-  /** Where replacements go: the shared filters and scores, sampled like kube-scheduler. */
-  readonly scheduler = new SampledScheduler();
+  private readonly journal = new UndoJournal();
+  /** Where replacements go: the scheduler the simulator runs too (filters, scores, sampling). */
+  private readonly scheduler = new Scheduler();
   /** Replacement pods created by the plan, by podKey → their workload. */
   private virtual = new Map<string, Workload>();
   /** Keys of replacement pods ever created per workload key (filter with nodeOf/virtualWorkload). */
   private byWorkload = new Map<string, Set<string>>();
-  private undo: (() => void)[] = [];
 
   constructor(snapshot: Snapshot) {
-    this.placement = buildPlacementState({
-      nodes: snapshot.nodes,
-      pods: snapshot.pods,
-      pvcs: snapshot.pvcs,
-      pvs: snapshot.pvs,
-      namespaces: snapshot.namespaces,
-      storageClasses: snapshot.other.filter((o) => o.kind === 'StorageClass'),
-    });
+    this.placement = buildPlacementState(
+      {
+        nodes: snapshot.nodes,
+        pods: snapshot.pods,
+        pvcs: snapshot.pvcs,
+        pvs: snapshot.pvs,
+        namespaces: snapshot.namespaces,
+        storageClasses: snapshot.other.filter((o) => o.kind === 'StorageClass'),
+      },
+      { journal: this.journal },
+    );
+  }
+
+  /** Where the scheduler would put `pod` now (advances its rotation, journaled). */
+  schedule(pod: Pod): ScheduleResult {
+    return this.scheduler.schedule(this.placement, pod);
   }
 
   /** The workload of a pod the plan created, or undefined for pods from the snapshot. */
@@ -51,50 +64,41 @@ export class SimState {
     return this.placement.nodeOf(pod);
   }
 
+  /** Places `pod` on `node`; with `workload`, as a pod the plan creates for it. */
   assign(pod: Pod, node: string, workload?: Workload): void {
     const key = podKeyOf(pod);
-    if (this.placement.nodeOf(key) !== undefined) this.unassign(key);
     this.placement.assign(pod, node);
-    this.undo.push(() => this.placement.unassign(key));
-    if (workload) {
-      const prev = this.virtual.get(key);
-      this.virtual.set(key, workload);
-      let set = this.byWorkload.get(workload.key);
-      if (!set) this.byWorkload.set(workload.key, (set = new Set()));
-      const had = set.has(key);
-      set.add(key);
-      const owned = set;
-      this.undo.push(() => {
-        if (prev) this.virtual.set(key, prev);
-        else this.virtual.delete(key);
-        if (!had) owned.delete(key);
-      });
-    }
+    if (!workload) return;
+    const prev = this.virtual.get(key);
+    this.virtual.set(key, workload);
+    let set = this.byWorkload.get(workload.key);
+    if (!set) this.byWorkload.set(workload.key, (set = new Set()));
+    const had = set.has(key);
+    set.add(key);
+    const owned = set;
+    this.journal.record(() => {
+      if (prev) this.virtual.set(key, prev);
+      else this.virtual.delete(key);
+      if (!had) owned.delete(key);
+    });
   }
 
   unassign(pod: Pod | string): void {
-    const key = typeof pod === 'string' ? pod : podKeyOf(pod);
-    const node = this.placement.nodeOf(key);
-    if (node === undefined) return;
-    const placed = this.placement.getPod(key)!;
-    this.placement.unassign(key);
-    this.undo.push(() => this.placement.assign(placed, node));
+    this.placement.unassign(pod);
   }
 
   setUnschedulable(node: string, value: boolean): void {
-    const prev = this.placement.nodeInfo(node)?.unschedulable ?? false;
     this.placement.setUnschedulable(node, value);
-    this.undo.push(() => this.placement.setUnschedulable(node, prev));
   }
 
-  /** Forgets the undo log: everything done so far stays. */
+  /** Keeps everything done so far. */
   commit(): void {
-    this.undo = [];
+    this.journal.commit();
   }
 
-  /** Undoes everything since the last commit. */
+  /** Undoes everything since the last commit, the scheduler's rotation included. */
   rollback(): void {
-    for (let op = this.undo.pop(); op; op = this.undo.pop()) op();
+    this.journal.rollback();
   }
 }
 

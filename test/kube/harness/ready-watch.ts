@@ -1,0 +1,69 @@
+/**
+ * An observer independent of apply and of kubectl: its own LIST + WATCH of a workload's pods on
+ * the API server (client-node's informer, which re-lists after a broken watch), recounting the
+ * serving pods (Ready, not terminating) after every event and keeping the lowest count and a
+ * timeline. The first count is taken from the initial list, before the caller acts.
+ */
+import { makeInformer, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { isServing } from './e2e-cluster.js';
+
+export interface ReadyWatch {
+  /** Lowest serving count seen since start. */
+  min(): number;
+  current(): number;
+  /** [ms since start, serving count] at every change. */
+  timeline(): [number, number][];
+  /** Watch errors seen (each followed by a re-list). */
+  errors(): number;
+  stop(): Promise<void>;
+}
+
+export async function watchReady(kc: KubeConfig, namespace: string, labelSelector: string): Promise<ReadyWatch> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const t0 = performance.now();
+  const pods = new Map<string, V1Pod>();
+  const points: [number, number][] = [];
+  let min = Infinity;
+  let errors = 0;
+  let stopped = false;
+  let primed = false; // the informer replays its initial list as adds: count from the whole list
+  const recount = () => {
+    if (!primed) return;
+    const n = [...pods.values()].filter(isServing).length;
+    min = Math.min(min, n);
+    if (points.at(-1)?.[1] !== n) points.push([Math.round(performance.now() - t0), n]);
+  };
+  const informer = makeInformer<V1Pod>(kc, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace, labelSelector }), labelSelector);
+  const put = (p: V1Pod) => {
+    pods.set(p.metadata!.uid!, p);
+    recount();
+  };
+  informer.on('add', put);
+  informer.on('update', put);
+  informer.on('delete', (p) => {
+    pods.delete(p.metadata!.uid!);
+    recount();
+  });
+  informer.on('error', () => {
+    errors++;
+    if (stopped) return;
+    // The informer stops on an error; start it again (it lists afresh, then watches).
+    setTimeout(() => void informer.start().catch(() => undefined), 500);
+  });
+  await informer.start();
+  // The informer's cache holds the initial list before start() resolves.
+  for (const p of informer.list(namespace)) pods.set(p.metadata!.uid!, p);
+  primed = true;
+  recount();
+  return {
+    min: () => min,
+    current: () => [...pods.values()].filter(isServing).length,
+    timeline: () => points.slice(),
+    errors: () => errors,
+    async stop() {
+      stopped = true;
+      await informer.stop();
+    },
+  };
+}
