@@ -22,6 +22,7 @@ import type { ApplyEvent } from '../apply/apply-event.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import { connect } from '../cluster/connect.js';
 import { createKubeGateway } from '../cluster/kube-gateway.js';
+import { createEventRecorder } from '../cluster/event-recorder.js';
 import { acquireLeaseLock } from '../cluster/lease-lock.js';
 import { requireAccess } from '../cluster/access-review.js';
 import { readLiveSnapshot } from '../cluster/read-snapshot.js';
@@ -36,8 +37,9 @@ import { parseDuration } from '../spec/parse-duration.js';
 import type { Plan } from '../model/plan.js';
 import type { CliIO } from './io.js';
 import { formatError } from '../render/format-error.js';
+import { readInputFile, writeOutputFile } from './input-files.js';
+import { renderApplyReport } from '../render/apply-report.js';
 import { TOOL_VERSION } from '../version.js';
-import { readInputFile } from './input-files.js';
 
 
 
@@ -50,6 +52,8 @@ export interface ApplyCliOptions {
   lockNamespace: string;
   lockDuration: string;
   events?: string;
+  /** --report FILE: the HTML report of the apply. */
+  report?: string;
 }
 
 export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): Promise<void> {
@@ -71,6 +75,8 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
 
   const sink = openEventSink(io, opts.events);
   const view = progressView(io, plan, opts.events === '-');
+  // --report: the events are kept and drawn at the end, whatever the outcome.
+  const recorded: ApplyEvent[] | undefined = opts.report !== undefined ? [] : undefined;
   try {
     const result = await applyPlan(
       plan,
@@ -82,7 +88,9 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
         replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: TOOL_VERSION }),
         toolVersion: TOOL_VERSION,
         runCommand: makeRunCommand(io.env, io.cwd),
+        recordEvent: createEventRecorder(kc, { instance: `sdrain@${hostname()}`, signal: io.signal }),
         onEvent: (e) => {
+          recorded?.push(e);
           sink?.write(e);
           view.event(e);
         },
@@ -100,6 +108,17 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
   } finally {
     view.close();
     await sink?.close();
+    if (recorded && recorded.length > 0) await writeReport(io, opts.report!, recorded, plan);
+  }
+}
+
+/** --report: a failure to write it is a warning; the apply's own outcome stands. */
+async function writeReport(io: CliIO, target: string, events: ApplyEvent[], plan: Plan): Promise<void> {
+  try {
+    await writeOutputFile(io, target, renderApplyReport(events, plan, { toolVersion: TOOL_VERSION }), 'report');
+    io.stderr(`Report: ${resolvePath(io.cwd, target)}\n`);
+  } catch (err) {
+    io.stderr(`warning: cannot write the report ${target}: ${(err as Error).message}\n`);
   }
 }
 

@@ -7,7 +7,7 @@ import type { ClusterGateway, ObjectCache } from '../cluster/cluster-gateway.js'
 import type { Deployment, KubeObject, Pod, StatefulSet } from '../model/k8s.js';
 import type { Action, Plan, Wave } from '../model/plan.js';
 import type { Clock } from '../clock.js';
-import type { ApplyEvent } from './apply-event.js';
+import type { ApplyEvent, WorkloadStep } from './apply-event.js';
 import { waitFor } from './wait-for.js';
 
 export type Workload = Deployment | StatefulSet;
@@ -29,6 +29,11 @@ export interface ActionContext {
   minReady: number | null;
   /** Why the move is waiting, for progress lines. */
   phase: string;
+}
+
+/** Reports a visible step of the method (for the report's time axis). */
+export function emitStep(ctx: ActionContext, step: WorkloadStep, extra: { pod?: string; replicas?: number } = {}): void {
+  ctx.emit({ type: 'workload-step', at: ctx.clock.now(), wave: ctx.wave.index, workload: ctx.action.workload, step, ...extra });
 }
 
 /** Ready replicas as the workload's status reports them. */

@@ -8,6 +8,13 @@ import type { Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { ApplyEvent } from './apply-event.js';
 import type { Clock } from '../clock.js';
+import type { ClusterEvent } from './cluster-events.js';
+
+/**
+ * Writes one Kubernetes Event. Resolves with undefined when written, or with a short reason when
+ * it could not be (no permission, an old cluster): apply then warns once and carries on.
+ */
+export type RecordEvent = (event: ClusterEvent) => Promise<string | undefined>;
 
 /** Apply's clock is the one Clock (window checks, durations, event times, waits). */
 export type { Clock as ApplyClock } from '../clock.js';
@@ -40,6 +47,8 @@ export interface ApplyDeps {
   toolVersion: string;
   runCommand: RunCommand;
   onEvent: (event: ApplyEvent) => void;
+  /** Kubernetes Events on the objects apply acts on; none recorded when absent. */
+  recordEvent?: RecordEvent;
   /** SIGINT/SIGTERM: finish or roll back the step in flight, then stop. */
   signal: AbortSignal;
 }

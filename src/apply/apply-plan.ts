@@ -5,6 +5,7 @@
  * the cluster's state, so the caller can print a summary before exiting non-zero.
  */
 import { DriftError, InternalError, SdrainError } from '../errors.js';
+import { sleep } from '../clock.js';
 import { keyOfObject } from '../kube/object-key.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import type { ApplyDeps, ApplyOptions } from './apply-deps.js';
@@ -13,9 +14,14 @@ import { checkDrift, drainedNodes } from './drift.js';
 import { executeWave, movablePods } from './execute-wave.js';
 import { DRAINED_ANNOTATION, PLAN_DIGEST_ANNOTATION } from './own-marks.js';
 import { checkIdentity, preflightPlan } from './preflight.js';
+import type { ApplyEvent } from './apply-event.js';
+import { clusterEventsFor } from './cluster-events.js';
+import { formatEstimate } from '../plan/estimate-duration.js';
 import { Interrupted } from './wait-for.js';
 
-export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
+export async function applyPlan(plan: Plan, opts: ApplyOptions, given: ApplyDeps): Promise<ApplyResult> {
+  const events = withClusterEvents(plan, given);
+  const deps = events.deps;
   try {
     return await run(plan, opts, deps);
   } catch (err) {
@@ -31,7 +37,43 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions, deps: ApplyDeps)
       });
     }
     throw err;
+  } finally {
+    await events.flush();
   }
+}
+
+/** How long the end of apply waits for Kubernetes Events still being written. */
+const EVENT_FLUSH_MS = 5000;
+
+/**
+ * Records the Kubernetes Events (cluster-events.ts) for what apply reports, in order, without
+ * ever slowing or failing apply: each reason an Event could not be written is one warning.
+ */
+function withClusterEvents(plan: Plan, deps: ApplyDeps): { deps: ApplyDeps; flush(): Promise<void> } {
+  const record = deps.recordEvent;
+  if (!record) return { deps, flush: async () => undefined };
+  let queue: Promise<void> = Promise.resolve();
+  const warned = new Set<string>();
+  const onEvent = (e: ApplyEvent) => {
+    deps.onEvent(e);
+    for (const ce of clusterEventsFor(e, plan)) {
+      queue = queue.then(async () => {
+        const problem = await record(ce).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+        if (problem !== undefined && !warned.has(problem)) {
+          warned.add(problem);
+          deps.onEvent({ type: 'warning', at: deps.clock.now(), message: `Cannot record Kubernetes Events (apply carries on without them): ${problem}` });
+        }
+      });
+    }
+  };
+  return {
+    deps: { ...deps, onEvent },
+    flush: async () => {
+      const stop = new AbortController();
+      await Promise.race([queue, sleep(deps.clock, EVENT_FLUSH_MS, stop.signal)]);
+      stop.abort();
+    },
+  };
 }
 
 async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
@@ -44,7 +86,17 @@ async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<App
   preflightPlan(plan, { file: opts.file, expectDigest: opts.expectDigest, nowMs: started });
   checkIdentity(plan, await gateway.identity(), opts.file);
   const planNodes = plan.waves.flatMap((w) => w.nodes);
-  deps.onEvent({ type: 'start', at: started, digest: plan.digest, waves: plan.waves.length, nodes: planNodes.length });
+  deps.onEvent({
+    type: 'start',
+    at: started,
+    digest: plan.digest,
+    waves: plan.waves.length,
+    nodes: planNodes.length,
+    maintenance: plan.spec.metadata.name,
+    ...(plan.estimate ? { estimateSeconds: plan.estimate.seconds } : {}),
+  });
+  const late = windowWarning(plan, started);
+  if (late) deps.onEvent({ type: 'warning', at: started, message: late });
 
   const lock = await deps.lock.acquire(deps.signal);
   deps.onEvent({ type: 'lock-acquired', at: clock.now() });
@@ -52,7 +104,7 @@ async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<App
     status: 'done',
     digest: plan.digest,
     resumed: false,
-    waves: plan.waves.map((w): WaveResult => ({ index: w.index, nodes: w.nodes, status: 'pending' })),
+    waves: plan.waves.map((w): WaveResult => ({ index: w.index, nodes: w.nodes, status: 'pending', ...(w.estimate ? { estimateSeconds: w.estimate.seconds } : {}) })),
     workloads: [],
     ms: 0,
   };
@@ -117,6 +169,19 @@ async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<App
     gateway.close?.();
     await lock.release().catch(() => undefined);
   }
+}
+
+/**
+ * The plan checks its estimate against a window with both ends (WINDOW_TOO_SHORT); only apply
+ * knows when it starts, so it warns before anything changes when the estimate runs past notAfter.
+ */
+export function windowWarning(plan: Plan, nowMs: number): string | undefined {
+  const notAfter = plan.spec.spec.window?.notAfter;
+  if (notAfter === undefined || !plan.estimate) return undefined;
+  const end = nowMs + plan.estimate.seconds * 1000;
+  if (end <= Date.parse(notAfter)) return undefined;
+  const left = Math.max(0, Math.round((Date.parse(notAfter) - nowMs) / 1000));
+  return `The maintenance is estimated to take ${formatEstimate(plan.estimate.seconds)} but the window closes at ${notAfter}, in ${formatEstimate(left)}: waves that would start after it are refused`;
 }
 
 /** Which plan nodes are cordoned and what is still on them, read fresh after a failure. */

@@ -20,6 +20,8 @@ export interface WorkloadResult {
   /** The plan's floor for it. */
   expectedMinReady: number;
   ms?: number;
+  /** The plan's estimate for this move (absent for plans written before estimates existed). */
+  estimateSeconds?: number;
   message?: string;
 }
 
@@ -28,6 +30,8 @@ export interface WaveResult {
   nodes: string[];
   status: StepStatus;
   ms?: number;
+  /** The plan's estimate for this wave. */
+  estimateSeconds?: number;
 }
 
 /** The cluster as apply left it after a failure or interruption. */

@@ -15,6 +15,9 @@ function fullPlan(): Plan {
   p.findings.push({ severity: 'info', code: 'DOWNTIME', wave: 2, node: 'node-b', object: { kind: 'Deployment', namespace: 'web', name: 'front' }, message: 'm', hint: 'h' });
   p.waves[0]!.actions[1]!.strategy.partition = 0;
   p.waves[0]!.actions[0]!.workload.uid = 'd1';
+  p.waves[0]!.actions[1]!.estimate = { seconds: 5, basis: 'default', startupSeconds: 2.5, observedPods: 0, minReadySeconds: 0, shutdownSeconds: 1, rounds: 1, formula: '1 round' };
+  p.waves[0]!.estimate = { seconds: 5, basis: 'default', moveSeconds: 5, afterEachSeconds: 0 };
+  p.estimate = { seconds: 5, basis: 'default', caveats: [] };
   return p;
 }
 

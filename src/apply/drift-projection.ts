@@ -31,6 +31,7 @@ export const DRIFT_FIELDS = {
     findings: 'compared',
     applicable: 'compared',
     fingerprint: 'compared',
+    estimate: 'not compared: a forecast from timestamps, not a decision apply executes',
   } satisfies Record<keyof Plan, DriftRole>,
   wave: {
     index: 'compared',
@@ -39,6 +40,7 @@ export const DRIFT_FIELDS = {
     surge: 'compared',
     free: 'compared',
     untouched: 'compared',
+    estimate: 'not compared: a forecast from timestamps, not a decision apply executes',
   } satisfies Record<keyof Wave, DriftRole>,
   action: {
     workload: 'compared',
@@ -52,6 +54,7 @@ export const DRIFT_FIELDS = {
     why: 'compared',
     reason: 'not compared: the sentence rendered from why, which is compared',
     arrivedPods: 'compared',
+    estimate: 'not compared: a forecast from timestamps, not a decision apply executes',
   } satisfies Record<keyof Action, DriftRole>,
   untouched: {
     node: 'compared',

@@ -57,7 +57,8 @@ export async function executeWave(run: WaveRun): Promise<void> {
   const spec = plan.spec.spec;
   const waveStart = clock.now();
   const nodeDeadline = waveStart + spec.timeouts.nodeSeconds * 1000;
-  deps.onEvent({ type: 'wave-start', at: waveStart, wave: wave.index, nodes: wave.nodes });
+  const waveEstimate = wave.estimate ? { estimateSeconds: wave.estimate.seconds } : {};
+  deps.onEvent({ type: 'wave-start', at: waveStart, wave: wave.index, nodes: wave.nodes, ...waveEstimate });
 
   // The wave's nodes are cordoned together (each GET + PATCH is independent of the others).
   if (signal.aborted) throw new Interrupted();
@@ -100,7 +101,7 @@ export async function executeWave(run: WaveRun): Promise<void> {
 
   for (const name of wave.nodes) await afterEach(run, name, nodeDeadline);
   await Promise.all(wave.nodes.map((name) => gateway.patchNode(name, { annotations: { [DRAINED_ANNOTATION]: plan.digest } })));
-  deps.onEvent({ type: 'wave-done', at: clock.now(), wave: wave.index, ms: clock.now() - waveStart });
+  deps.onEvent({ type: 'wave-done', at: clock.now(), wave: wave.index, ms: clock.now() - waveStart, ...waveEstimate });
 }
 
 async function moveWorkload(run: WaveRun, action: Action, nodePods: ObjectCache<Pod>[], nodeDeadline: number): Promise<void> {
@@ -135,6 +136,8 @@ async function moveWorkload(run: WaveRun, action: Action, nodePods: ObjectCache<
     minReady: null,
     expectedMinReady: action.expectedMinReady,
   };
+  const estimate = action.estimate ? { estimateSeconds: action.estimate.seconds } : {};
+  Object.assign(result, estimate);
   run.results.push(result);
   let stopTracking: (() => void) | undefined;
   try {
@@ -142,14 +145,24 @@ async function moveWorkload(run: WaveRun, action: Action, nodePods: ObjectCache<
     // Replacements from earlier waves that landed on these nodes move too (see arrived-pods.ts).
     ctx.action = withArrivedPods(action, workload?.items()[0], nodePods.flatMap((c) => c.items()));
     result.pods = ctx.action.pods.length;
-    deps.onEvent({ type: 'workload-start', at: start, wave: wave.index, workload: action.workload, method: action.method, pods: ctx.action.pods });
+    deps.onEvent({
+      type: 'workload-start',
+      at: start,
+      wave: wave.index,
+      workload: action.workload,
+      method: action.method,
+      pods: ctx.action.pods,
+      replicas: action.replicas,
+      expectedMinReady: action.expectedMinReady,
+      ...estimate,
+    });
     stopTracking = trackProgress(ctx);
     if (action.method === 'delete' && !deleteAllowed(plan)) {
       throw new SdrainError('APPLY_FAILED', `Refusing to delete the pods of ${refName(action)}: the spec allows deleting neither unmanaged pods nor pods with local storage`);
     }
     await METHODS[action.method](ctx);
     result.status = 'done';
-    deps.onEvent({ type: 'workload-done', at: clock.now(), wave: wave.index, workload: action.workload, minReady: ctx.minReady, expectedMinReady: action.expectedMinReady, ms: clock.now() - start });
+    deps.onEvent({ type: 'workload-done', at: clock.now(), wave: wave.index, workload: action.workload, minReady: ctx.minReady, expectedMinReady: action.expectedMinReady, ms: clock.now() - start, ...estimate });
   } catch (err) {
     result.status = err instanceof Interrupted ? 'interrupted' : 'failed';
     // Only sdrain's own messages are shown: anything else is a bug, reported as one (its raw message stays the cause).

@@ -13,6 +13,7 @@ import { register as registerUnlock } from './commands/unlock.js';
 import { register as registerSim } from './commands/sim.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerRbac } from './commands/rbac.js';
+import { register as registerReport } from './commands/report.js';
 
 export function registerCommands(program: Command, io: CliIO): void {
   void program;
@@ -26,4 +27,5 @@ export function registerCommands(program: Command, io: CliIO): void {
   registerSim(program, io);
   registerDemo(program, io);
   registerRbac(program, io);
+  registerReport(program, io);
 }

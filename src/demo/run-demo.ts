@@ -56,6 +56,8 @@ export async function runDemo(io: CliIO, opts: DemoOptions): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sdrain-demo-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const planFile = join(dir, 'plan.json');
+  const eventsFile = join(dir, 'events.ndjson');
+  const reportFile = join(dir, 'report.html');
 
   const sims: Simulator[] = [];
   try {
@@ -77,7 +79,7 @@ export async function runDemo(io: CliIO, opts: DemoOptions): Promise<void> {
     say('3/4 sdrain apply plan.json (an independent observer watches ready pods meanwhile)');
     const keys = movedWorkloads(plan);
     const withSdrain = observeReady(sim.store, keys);
-    await runApply(io, planFile, { kubeconfig, lockTimeout: '30s', lockNamespace: 'kube-system', lockDuration: '15s' });
+    await runApply(io, planFile, { kubeconfig, lockTimeout: '30s', lockNamespace: 'kube-system', lockDuration: '15s', events: eventsFile, report: reportFile });
     withSdrain.stop();
     if (io.signal.aborted) return; // apply already said so and chose exit code 130
     if (io.exitCode !== 0) throw new SdrainError('APPLY_FAILED', 'Cannot finish the demo: apply did not complete (see above)');
@@ -86,9 +88,10 @@ export async function runDemo(io: CliIO, opts: DemoOptions): Promise<void> {
     const plain = await measurePlainEviction(io, cluster.objects, clusterFile, plan, keys, opts.podStartupMs, dir, sims);
 
     io.stdout('\n' + renderAvailabilityReport(availabilityRows(plan, withSdrain.minReady(), plain), io.color));
-    io.stdout(`\nPlan file:  ${planFile}\nKubeconfig: ${kubeconfig}\n`);
+    io.stdout(`\nPlan file:  ${planFile}\nKubeconfig: ${kubeconfig}\nEvents:     ${eventsFile}\n`);
     io.stdout(`Try: node bin/sdrain.js show ${planFile}  (or -o markdown)\n`);
     if (!opts.keep) io.stdout('The simulators stop now; run `sdrain demo --keep` to explore the cluster with kubectl afterwards.\n');
+    io.stdout(`\nApply report (timeline, ready pods against floors, estimate vs actual; open it in a browser): ${reportFile}\n`);
 
     if (opts.keep) {
       await Promise.all(sims.slice(1).map((x) => x.stop()));

@@ -57,6 +57,8 @@ export const FINDING_CODES = [
   'CUSTOM_SCHEDULER',
   /** warning: new pods' unbound claims were assumed bindable because the snapshot holds no StorageClass. */
   'STORAGE_CLASS_UNKNOWN',
+  /** warning: the estimated duration does not fit inside spec.window (from notBefore, or planning's end, to notAfter). */
+  'WINDOW_TOO_SHORT',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -151,6 +153,63 @@ export interface Action {
    * not in `pods`: they do not exist yet); apply moves them with the workload.
    */
   arrivedPods: number;
+  /** How long apply is expected to take for this move (src/plan/estimate-duration.ts). Absent in plans written before it existed. */
+  estimate?: ActionEstimate;
+}
+
+/**
+ * Where a duration comes from: `observed` from timestamps in the snapshot (this workload's own
+ * pods), `spec` from the maintenance spec (afterEach.expectedDuration), `default` from a stated
+ * default because the fact was missing, `unknown` when nothing says (afterEach without
+ * expectedDuration: counted as 0).
+ */
+export type EstimateBasis = 'observed' | 'spec' | 'default' | 'unknown';
+
+/** The estimate of one workload move. Seconds are rounded to 0.1 s. */
+export interface ActionEstimate {
+  /** Expected seconds from the move's start until the workload is back at full strength. */
+  seconds: number;
+  /** The same if every moved pod used its whole terminationGracePeriodSeconds to shut down. */
+  maxSeconds?: number;
+  /** `observed` only when the start-up time was measured on this workload's pods. */
+  basis: EstimateBasis;
+  /** One pod's time from creation to Ready (median over the workload's ready pods, or the default). */
+  startupSeconds: number;
+  /** How many ready pods the start-up time was measured on (0: the default was used). */
+  observedPods: number;
+  /** spec.minReadySeconds of the workload (counted after Ready before a pod is available). */
+  minReadySeconds: number;
+  /** Expected shutdown of one moved pod: its terminationGracePeriodSeconds, capped (see estimate-duration.ts). */
+  shutdownSeconds: number;
+  /** The longest terminationGracePeriodSeconds of the moved pods: the bound maxSeconds uses. */
+  graceSeconds?: number;
+  /** Sequential rounds: rolling batches, one-at-a-time evictions. */
+  rounds: number;
+  /** The arithmetic, for humans: "10 rounds × (start-up 2.5 s + minReady 0 s) + shutdown 1 s". */
+  formula: string;
+}
+
+/** The estimate of a wave: its workloads move concurrently, then afterEach runs node by node. */
+export interface WaveEstimate {
+  seconds: number;
+  /** With whole grace periods (see ActionEstimate.maxSeconds). */
+  maxSeconds?: number;
+  basis: EstimateBasis;
+  /** The longest move of the wave. */
+  moveSeconds: number;
+  /** afterEach for every node of the wave (0 when unknown or absent). */
+  afterEachSeconds: number;
+  afterEachBasis?: EstimateBasis;
+}
+
+/** The estimate of the whole maintenance: waves run one after another. */
+export interface PlanEstimate {
+  seconds: number;
+  /** With whole grace periods (see ActionEstimate.maxSeconds). */
+  maxSeconds?: number;
+  basis: EstimateBasis;
+  /** What the estimate could not know, as sentences (empty when nothing is missing). */
+  caveats: string[];
 }
 
 /** Why a pod on a wave's node stays where it is. */
@@ -167,6 +226,8 @@ export interface Wave {
   free: ResourceAmounts;
   /** Pods left alone on these nodes (DaemonSet, mirror, completed, terminating), by node then name. */
   untouched: { node: string; pod: string; namespace: string; reason: UntouchedReason }[];
+  /** How long the wave is expected to take. Absent in plans written before it existed. */
+  estimate?: WaveEstimate;
 }
 
 /** The facts of a node placement reads (fingerprint.nodes / fingerprint.targetNodes). */
@@ -261,4 +322,6 @@ export interface Plan {
    * env values, Secret data or tokens.
    */
   fingerprint: Fingerprint;
+  /** How long apply is expected to take in total. Absent in plans written before it existed. */
+  estimate?: PlanEstimate;
 }

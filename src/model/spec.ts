@@ -45,6 +45,11 @@ export interface MaintenanceSpec {
     timeouts: { workloadSeconds: number; nodeSeconds: number };
     /** RFC 3339 instants, normalised to UTC `YYYY-MM-DDTHH:MM:SSZ`. */
     window?: { notBefore?: string; notAfter?: string };
-    afterEach?: { command: string[]; uncordon: boolean };
+    afterEach?: {
+      command: string[];
+      uncordon: boolean;
+      /** How long the command (and the node's return to Ready) is expected to take, whole seconds: used only by the duration estimate. */
+      expectedSeconds?: number;
+    };
   };
 }

@@ -8,6 +8,7 @@ import { PLAN_API_VERSION, PLAN_FORMAT_VERSION, type Finding, type Plan, type Wa
 import type { MaintenanceSpec } from '../model/spec.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { buildClusterIndex } from './cluster-index.js';
+import { estimatePlan, windowFinding as windowTooShort } from './estimate-duration.js';
 import { sortFindings } from './finding-order.js';
 import { fingerprint } from './fingerprint.js';
 import { orderWaves } from './order-waves.js';
@@ -63,6 +64,9 @@ export function plan(spec: MaintenanceSpec, snapshot: Snapshot, opts: PlanOption
     if (outcome.wave) waves.push({ ...outcome.wave, index: number! });
   });
 
+  const estimate = estimatePlan(waves, findings, spec, index);
+  const short = windowTooShort(spec, waves, estimate);
+  if (short) findings.push(short);
   const sorted = sortFindings(findings);
   const drained = waves.flatMap((w) => w.nodes);
   return {
@@ -77,5 +81,6 @@ export function plan(spec: MaintenanceSpec, snapshot: Snapshot, opts: PlanOption
     findings: sorted,
     applicable: !sorted.some((f) => f.severity === 'error'),
     fingerprint: fingerprint({ index, targetNodes: drained, workloads: [...ctx.workloads.values()] }),
+    estimate,
   };
 }

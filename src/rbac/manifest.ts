@@ -38,6 +38,7 @@ const RBAC = 'rbac.authorization.k8s.io/v1';
 const LABELS = { 'app.kubernetes.io/name': 'sdrain', 'app.kubernetes.io/component': 'rbac' };
 
 function ruleObject(r: Rule): Obj {
+  // `optional` and `why` are sdrain's notes (the comment above the rule), not RBAC fields.
   return { apiGroups: r.apiGroups, resources: r.resources, ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}), verbs: r.verbs };
 }
 

@@ -17,6 +17,11 @@ export interface Rule {
   verbs: string[];
   resourceNames?: string[];
   why: string;
+  /**
+   * Granted by `sdrain rbac` but not required: without it apply warns and carries on, so the
+   * up-front access check (permissionsFor) does not ask for it.
+   */
+  optional?: boolean;
 }
 
 /** One permission to check: a single verb on a single resource (what SelfSubjectAccessReview asks). */
@@ -50,6 +55,7 @@ const APPLY_RULES: readonly Rule[] = [
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch', 'patch', 'delete'], why: 'apply: follow pods; annotate surge victims; the delete method' },
   { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'], why: 'apply: evict pods through the Eviction API (PDBs are honoured)' },
   { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'watch', 'patch'], why: 'apply: rollout restart, surge (scale up and back) and wait for rollouts' },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'], optional: true, why: 'apply (optional: warns without it): record Events on the nodes and workloads it acts on' },
 ];
 
 /** The apply lock: a namespaced Role in the lock namespace (`all` adds delete for `sdrain unlock`). */
@@ -80,6 +86,7 @@ export function permissionsFor(scope: RbacScope, lockNamespace = DEFAULT_LOCK_NA
     }
   };
   for (const r of clusterRules(scope)) {
+    if (r.optional) continue;
     for (const group of r.apiGroups) for (const resource of r.resources) for (const verb of r.verbs) {
       if (r.resourceNames?.length) for (const name of r.resourceNames) add({ verb, group, resource, name });
       else add({ verb, group, resource });
@@ -92,6 +99,13 @@ export function permissionsFor(scope: RbacScope, lockNamespace = DEFAULT_LOCK_NA
     }
   }
   return out;
+}
+
+/** The permissions a scope may use but does not require (a missing one is a warning). */
+export function optionalPermissionsFor(scope: RbacScope): Permission[] {
+  return clusterRules(scope)
+    .filter((r) => r.optional)
+    .flatMap((r) => r.apiGroups.flatMap((group) => r.resources.flatMap((resource) => r.verbs.map((verb) => ({ verb, group, resource })))));
 }
 
 /** `create pods/eviction (API group "")`, `get leases "sdrain-apply" in namespace "kube-system" (API group "coordination.k8s.io")`. */

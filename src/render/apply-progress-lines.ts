@@ -5,6 +5,7 @@
 import type { ApplyEvent } from '../apply/apply-event.js';
 import type { ObjectRef } from '../model/k8s.js';
 import { PLAN_FORMAT_VERSION } from '../model/plan.js';
+import { formatEstimate } from '../plan/estimate-duration.js';
 
 export function refText(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
@@ -14,6 +15,19 @@ export function refText(ref: ObjectRef): string {
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** " (estimated ~3 min)" when the plan had an estimate. */
+function estimated(seconds: number | undefined): string {
+  return seconds === undefined ? '' : ` (estimated ${formatEstimate(seconds)})`;
+}
+
+const STEP_TEXT = {
+  'scale-up': 'scaled up',
+  'scale-back': 'scaled back',
+  restart: 'restarted (rollout)',
+  evicted: 'evicted',
+  deleted: 'deleted',
+} as const;
 
 export function formatSeconds(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -28,7 +42,7 @@ export function describeApplyEvent(e: ApplyEvent): string | undefined {
     case 'other-version':
       return `the plan was written by sdrain ${e.planVersion}${e.formatVersion !== PLAN_FORMAT_VERSION ? ` (plan format ${e.formatVersion})` : ''}; this is sdrain ${e.toolVersion}: it is applied only if sdrain ${e.toolVersion} plans the same`;
     case 'start':
-      return `applying plan ${e.digest}: ${e.waves} wave(s), ${e.nodes} node(s)`;
+      return `applying plan ${e.digest}: ${e.waves} wave(s), ${e.nodes} node(s)${estimated(e.estimateSeconds)}`;
     case 'lock-acquired':
       return 'lock acquired';
     case 'drift-checked':
@@ -36,7 +50,7 @@ export function describeApplyEvent(e: ApplyEvent): string | undefined {
     case 'already-applied':
       return 'this plan is already fully applied: nothing to do';
     case 'wave-start':
-      return `wave ${e.wave}: start (${e.nodes.join(', ')})`;
+      return `wave ${e.wave}: start (${e.nodes.join(', ')})${estimated(e.estimateSeconds)}`;
     case 'wave-skipped':
       return `wave ${e.wave}: skipped, ${e.reason}`;
     case 'node-cordoned':
@@ -45,10 +59,12 @@ export function describeApplyEvent(e: ApplyEvent): string | undefined {
       return `wave ${e.wave}: ${refText(e.workload)}: ${e.method} ${e.pods.length} pod(s): ${e.pods.join(', ')}`;
     case 'workload-progress':
       return `wave ${e.wave}: ${refText(e.workload)}: ${e.desired ? `${e.ready}/${e.desired} ready, ` : ''}${e.podsLeft} pod(s) left on the node(s) — ${e.phase}`;
+    case 'workload-step':
+      return `wave ${e.wave}: ${refText(e.workload)}: ${STEP_TEXT[e.step]}${e.pod ? ` ${e.pod}` : ''}${e.replicas !== undefined ? ` to ${e.replicas} replica(s)` : ''}`;
     case 'evict-retry':
       return `wave ${e.wave}: ${refText(e.workload)}: eviction of ${e.pod} refused, will retry: ${e.message}`;
     case 'workload-done':
-      return `wave ${e.wave}: ${refText(e.workload)}: done in ${formatSeconds(e.ms)}${e.minReady !== null ? ` (min ready ${e.minReady}, floor ${e.expectedMinReady})` : ''}`;
+      return `wave ${e.wave}: ${refText(e.workload)}: done in ${formatSeconds(e.ms)}${e.minReady !== null ? ` (min ready ${e.minReady}, floor ${e.expectedMinReady})` : ''}${estimated(e.estimateSeconds)}`;
     case 'workload-failed':
       return `wave ${e.wave}: ${refText(e.workload)}: FAILED: ${e.message}`;
     case 'rollback':
@@ -64,7 +80,9 @@ export function describeApplyEvent(e: ApplyEvent): string | undefined {
     case 'node-uncordoned':
       return `node ${e.node}: uncordoned`;
     case 'wave-done':
-      return `wave ${e.wave}: done in ${formatSeconds(e.ms)}`;
+      return `wave ${e.wave}: done in ${formatSeconds(e.ms)}${estimated(e.estimateSeconds)}`;
+    case 'warning':
+      return `warning: ${e.message}`;
     case 'failed':
       return `FAILED: ${e.message.split('\n')[0]}`;
     case 'interrupted':

@@ -8,8 +8,18 @@ import Table from 'cli-table3';
 import type { ApplyResult } from '../apply/apply-result.js';
 import { formatSeconds, refText } from './apply-progress-lines.js';
 import { makeStyle } from './style.js';
+import { formatEstimate } from '../plan/estimate-duration.js';
 
 const TABLE_STYLE = { head: [], border: [], 'padding-left': 1, 'padding-right': 1 };
+
+/** "~30 s (+12%)": the plan's estimate and, once finished, how far the actual time was from it. */
+export function estimateCell(estimateSeconds: number | undefined, actualMs: number | undefined): string {
+  if (estimateSeconds === undefined) return '-';
+  const text = formatEstimate(estimateSeconds);
+  if (actualMs === undefined || estimateSeconds <= 0) return text;
+  const pct = Math.round(((actualMs / 1000 - estimateSeconds) / estimateSeconds) * 100);
+  return `${text} (${pct >= 0 ? '+' : ''}${pct}%)`;
+}
 
 export function renderApplySummary(result: ApplyResult, opts: { color: boolean } = { color: false }): string {
   const s = makeStyle(opts.color);
@@ -17,11 +27,11 @@ export function renderApplySummary(result: ApplyResult, opts: { color: boolean }
   if (result.status === 'already-applied') {
     return `Plan ${result.digest} is already fully applied: nothing was changed.\n`;
   }
-  const waves = new Table({ head: ['Wave', 'Nodes', 'Status', 'Time'], style: TABLE_STYLE });
-  for (const w of result.waves) waves.push([String(w.index), w.nodes.join(', '), w.status, w.ms !== undefined ? formatSeconds(w.ms) : '-']);
+  const waves = new Table({ head: ['Wave', 'Nodes', 'Status', 'Time', 'Estimate'], style: TABLE_STYLE });
+  for (const w of result.waves) waves.push([String(w.index), w.nodes.join(', '), w.status, w.ms !== undefined ? formatSeconds(w.ms) : '-', estimateCell(w.estimateSeconds, w.status === 'done' ? w.ms : undefined)]);
   out.push(waves.toString());
   if (result.workloads.length > 0) {
-    const t = new Table({ head: ['Wave', 'Workload', 'Method', 'Pods', 'Status', 'Min ready', 'Floor', 'Time'], style: TABLE_STYLE });
+    const t = new Table({ head: ['Wave', 'Workload', 'Method', 'Pods', 'Status', 'Min ready', 'Floor', 'Time', 'Estimate'], style: TABLE_STYLE });
     for (const w of result.workloads) {
       const below = w.minReady !== null && w.minReady < w.expectedMinReady;
       t.push([
@@ -33,6 +43,7 @@ export function renderApplySummary(result: ApplyResult, opts: { color: boolean }
         w.minReady === null ? '-' : below ? s.red(`${w.minReady} (below floor)`) : String(w.minReady),
         String(w.expectedMinReady),
         w.ms !== undefined ? formatSeconds(w.ms) : '-',
+        estimateCell(w.estimateSeconds, w.status === 'done' ? w.ms : undefined),
       ]);
     }
     out.push(t.toString());

@@ -16,6 +16,8 @@ import {
   summarizeUntouched,
   surgeFits,
 } from './findings.js';
+import { actionEstimateText, planEstimateText, waveEstimateText } from './estimate-text.js';
+import { renderPlanGantt } from './plan-gantt.js';
 
 /** Escapes text for Markdown prose and table cells. */
 export function escapeMarkdown(text: string): string {
@@ -40,6 +42,8 @@ export function renderPlanMarkdown(plan: Plan): string {
     .join(', ');
   out.push(`- Cluster: ${cluster || 'from a snapshot file'}`);
   out.push(`- Nodes, in order: ${plan.waves.map((w) => w.nodes.map(code).join(' + ')).join(' → ') || 'none'}`);
+  out.push(`- Estimated duration: ${escapeMarkdown(planEstimateText(plan))}${plan.estimate && plan.waves.length > 1 ? ` (${plan.waves.map((w) => `wave ${w.index}: ${escapeMarkdown(waveEstimateText(w))}`).join('; ')})` : ''}`);
+  for (const c of plan.estimate?.caveats ?? []) out.push(`  - ${escapeMarkdown(c)}`);
   out.push(`- Digest: ${code(plan.digest)}`);
   const applyLine = code(`sdrain apply plan.json --expect-digest ${plan.digest}`);
   out.push(
@@ -66,6 +70,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
 
   if (plan.waves.length > 1) out.push(...renderWaveOverview(plan.waves), '');
+  const gantt = plan.estimate ? renderPlanGantt(plan) : [];
+  if (gantt.length > 0) out.push('### Timeline', '', ...gantt, '');
   for (const wave of plan.waves) out.push(...renderWave(wave), '');
 
   const infos = findingsOf(plan, 'info');
@@ -87,29 +93,29 @@ function findingItem(f: Finding): string {
 
 /** One row per wave: the shape of the whole maintenance before the details. */
 function renderWaveOverview(waves: readonly Wave[]): string[] {
-  const out = ['### Waves', '', '| Wave | Nodes | Workloads | Pods moved | Below full replicas | Surge |', '|---|---|---|---|---|---|'];
+  const out = ['### Waves', '', '| Wave | Nodes | Workloads | Pods moved | Below full replicas | Surge | Estimate |', '|---|---|---|---|---|---|---|'];
   for (const w of waves) {
     const pods = w.actions.reduce((n, a) => n + a.pods.length, 0);
     const dips = w.actions.filter((a) => a.expectedMinReady < a.replicas).length;
     out.push(
-      `| ${w.index} | ${w.nodes.map(code).join(', ')} | ${w.actions.length} | ${pods} | ${dips === 0 ? 'none' : `**${dips}**`} | ${surgeFits(w.surge, w.free) ? 'fits' : '**does not fit**'} |`,
+      `| ${w.index} | ${w.nodes.map(code).join(', ')} | ${w.actions.length} | ${pods} | ${dips === 0 ? 'none' : `**${dips}**`} | ${surgeFits(w.surge, w.free) ? 'fits' : '**does not fit**'} | ${escapeMarkdown(waveEstimateText(w))} |`,
     );
   }
   return out;
 }
 
 function renderWave(wave: Wave): string[] {
-  const out = [`### Wave ${wave.index}: ${wave.nodes.map(code).join(', ')}`, ''];
+  const out = [`### Wave ${wave.index}: ${wave.nodes.map(code).join(', ')}${wave.estimate ? ` — ${escapeMarkdown(waveEstimateText(wave))}` : ''}`, ''];
   const fits = surgeFits(wave.surge, wave.free);
   out.push(`Surge needed: ${formatAmounts(wave.surge)} · free: ${formatAmounts(wave.free)} · ${fits ? 'fits' : '**does not fit**'}`, '');
   if (wave.actions.length === 0) {
     out.push('_No workloads to move._');
   } else {
-    out.push('| Workload | Method | Pods moved | Min ready | Surge pods | Why |', '|---|---|---|---|---|---|');
+    out.push('| Workload | Method | Pods moved | Min ready | Surge pods | Estimate | Why |', '|---|---|---|---|---|---|---|');
     for (const a of wave.actions) {
       const pods = a.pods.map(code).join('<br>');
       out.push(
-        `| ${escapeMarkdown(a.workload.kind)} ${code(qualifiedName(a.workload))} | ${a.method} | ${a.pods.length}: ${pods} | ${a.expectedMinReady}/${a.replicas} | ${a.surgePods} | ${escapeMarkdown(actionReason(a))} |`,
+        `| ${escapeMarkdown(a.workload.kind)} ${code(qualifiedName(a.workload))} | ${a.method} | ${a.pods.length}: ${pods} | ${a.expectedMinReady}/${a.replicas} | ${a.surgePods} | ${escapeMarkdown(actionEstimateText(a))}${a.estimate ? ` <sub>${escapeMarkdown(a.estimate.formula)}</sub>` : ''} | ${escapeMarkdown(actionReason(a))} |`,
       );
     }
   }

@@ -17,6 +17,7 @@ import {
   surgeFits,
   SEVERITY_ORDER,
 } from './findings.js';
+import { actionEstimateText, planEstimateText, waveEstimateText } from './estimate-text.js';
 import { makeStyle, type Style } from './style.js';
 
 /** Pods named in a cell before the rest are counted. */
@@ -44,13 +45,17 @@ export function renderPlanTable(plan: Plan, opts: TableOptions = { color: false 
   }
   const s = summarizePlan(plan);
   const verdict = s.applicable ? st.green('applicable') : st.red(st.bold('BLOCKED by error findings'));
+  if (plan.estimate) {
+    out.push(`Estimated duration: ${planEstimateText(plan)}`);
+    for (const c of plan.estimate.caveats) out.push(st.dim(`  ${c}`));
+  }
   out.push(`Summary: ${formatSummaryCounts(s)} — ${verdict}`);
   out.push(`Digest: ${plan.digest}`);
   return out.join('\n') + '\n';
 }
 
 function renderWave(wave: Wave, st: Style): string[] {
-  const lines = [st.bold(`Wave ${wave.index}: ${wave.nodes.join(', ')}`)];
+  const lines = [st.bold(`Wave ${wave.index}: ${wave.nodes.join(', ')}${wave.estimate ? ` — ${waveEstimateText(wave)}` : ''}`)];
   const fits = surgeFits(wave.surge, wave.free);
   lines.push(`  Surge needed: ${formatAmounts(wave.surge)}`);
   lines.push(`  Free:         ${formatAmounts(wave.free)}  ${fits ? st.green('fits') : st.red('DOES NOT FIT')}`);
@@ -58,7 +63,7 @@ function renderWave(wave: Wave, st: Style): string[] {
     lines.push(st.dim('  No workloads to move.'));
   } else {
     const table = new Table({
-      head: ['Workload', 'Method', 'Pods moved', 'Min ready', 'Surge pods', 'Why'],
+      head: ['Workload', 'Method', 'Pods moved', 'Min ready', 'Surge pods', 'Estimate', 'Why'],
       style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
     });
     for (const a of wave.actions) table.push(actionRow(a));
@@ -72,7 +77,7 @@ function actionRow(a: Action): string[] {
   const listed = a.pods.slice(0, MAX_PODS_LISTED);
   const more = a.pods.length - listed.length;
   const pods = [`${a.pods.length}`, ...listed.map((p) => `  ${p}`), ...(more > 0 ? [`  … ${more} more`] : [])].join('\n');
-  return [`${a.workload.kind} ${qualifiedName(a.workload)}`, a.method, pods, `${a.expectedMinReady}/${a.replicas}`, String(a.surgePods), actionReason(a)];
+  return [`${a.workload.kind} ${qualifiedName(a.workload)}`, a.method, pods, `${a.expectedMinReady}/${a.replicas}`, String(a.surgePods), actionEstimateText(a), actionReason(a)];
 }
 
 function renderFinding(f: Finding, st: Style): string[] {

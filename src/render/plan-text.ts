@@ -32,7 +32,10 @@ export function renderPlanForDiff(plan: Plan): string {
     }
     for (const u of w.untouched) out.push(`${p} untouched ${u.node} ${u.namespace}/${u.pod}: ${UNTOUCHED_LABEL[u.reason] ?? u.reason}`);
   }
+  // The duration estimate is a forecast from timestamps, not a decision apply executes: it and
+  // the window warning made from it may differ between planning and apply without drift.
   for (const f of plan.findings) {
+    if (f.code === 'WINDOW_TOO_SHORT') continue;
     const where = [f.wave !== undefined ? `wave=${f.wave}` : '', f.node ? `node=${f.node}` : '', f.object ? `object=${f.object.kind}/${qualifiedName(f.object)}` : '']
       .filter(Boolean)
       .join(' ');

@@ -55,6 +55,8 @@ describe('plan renderers', () => {
     const md = renderPlanMarkdown(blocked);
     golden('sample-blocked.md', md);
     golden('sample.md', renderPlanMarkdown(ok));
+    golden('sample-estimated.md', renderPlanMarkdown(writePlan(samplePlan({ estimated: true })).plan));
+    golden('sample-estimated.table.txt', renderPlanTable(writePlan(samplePlan({ estimated: true })).plan));
     const lines = md.split('\n');
     expect(lines[0]).toBe('## sdrain plan `kernel-upgrade`: ⛔ BLOCKED');
     expect(md.indexOf('### Risks')).toBeLessThan(md.indexOf('### Wave 1'));
@@ -71,7 +73,7 @@ describe('plan renderers', () => {
     p.waves[0]!.actions[0]!.reason = 'because | pipes';
     const md = renderPlanMarkdown(writePlan(p).plan);
     const row = md.split('\n').find((l) => l.includes('because'))!;
-    expect(row.split(/(?<!\\)\|/).length).toBe(8);
+    expect(row.split(/(?<!\\)\|/).length).toBe(9);
   });
 
   it('json: the plan file bytes', () => {

@@ -100,6 +100,9 @@ describe('parseSpec: valid specs and defaults', () => {
     ['afterEach uncordons by default', '  nodes: {names: [a]}\n  afterEach:\n    command: [./patch.sh, ""]\n', (s: ReturnType<typeof parseSpec>) => {
       expect(s.spec.afterEach).toEqual({ command: ['./patch.sh', ''], uncordon: true });
     }],
+    ['afterEach.expectedDuration feeds the estimate', '  nodes: {names: [a]}\n  afterEach: {command: [reboot], expectedDuration: 5m30s}\n', (s: ReturnType<typeof parseSpec>) => {
+      expect(s.spec.afterEach).toEqual({ command: ['reboot'], uncordon: true, expectedSeconds: 330 });
+    }],
     ['afterEach may keep the node cordoned', '  nodes: {names: [a]}\n  afterEach: {command: [reboot], uncordon: false}\n', (s: ReturnType<typeof parseSpec>) => {
       expect(s.spec.afterEach).toEqual({ command: ['reboot'], uncordon: false });
     }],

@@ -214,6 +214,7 @@ function resolve(data: Raw): MaintenanceSpec {
       command: [...(afterEach.command as string[])],
       uncordon: (afterEach.uncordon as boolean | undefined) ?? SPEC_DEFAULTS.uncordon,
     };
+    if (typeof afterEach.expectedDuration === 'string') result.spec.afterEach.expectedSeconds = parseDuration(afterEach.expectedDuration)!;
   }
   return result;
 }

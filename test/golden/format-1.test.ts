@@ -41,9 +41,18 @@ describe('plan format 1', () => {
     expect(v1.waves.flatMap((w) => w.untouched.map((u) => u.reason))).toEqual(['daemonset', 'daemonset']);
   });
 
-  it('renders as the sdrain that wrote it did (table and Markdown)', () => {
-    expect(renderPlanTable(v1, { color: false })).toBe(read('two-waves.show.txt'));
-    expect(renderPlanMarkdown(v1)).toBe(read('two-waves.show.md'));
+  it('renders what the sdrain that wrote it showed (table and Markdown; columns added since, like Estimate, aside)', () => {
+    // Every reason and summary line that sdrain printed is printed again.
+    const table = renderPlanTable(v1, { color: false });
+    const md = renderPlanMarkdown(v1);
+    const old = read('two-waves.show.txt');
+    for (const reason of ['default for Deployments; 1 pod(s) placed here by an earlier wave', 'default for StatefulSets; 1 pod(s) placed here by an earlier wave', 'override #1']) {
+      expect(old).toContain(reason);
+      expect(table).toContain(reason);
+      expect(md).toContain(reason.replace('#', '\\#'));
+    }
+    for (const line of old.split('\n').filter((l) => /^(Wave \d|  Untouched|Summary|Digest|  (Surge needed|Free):)/.test(l))) expect(table.split('\n')).toContain(line);
+    expect(md.split('\n')[0]).toBe(read('two-waves.show.md').split('\n')[0]);
   });
 
   it('refuses a format-1 reason text sdrain never wrote, at its field', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { permissionAttributes, ruleAllows, rulesAllow, type PolicyRule } from '../../src/rbac/match.js';
-import { clusterRules, lockRules, permissionsFor, type Permission } from '../../src/rbac/rules.js';
+import { clusterRules, lockRules, optionalPermissionsFor, permissionsFor, type Permission } from '../../src/rbac/rules.js';
 
 const evict: Permission = { verb: 'create', group: '', resource: 'pods/eviction' };
 const listPods: Permission = { verb: 'list', group: '', resource: 'pods' };
@@ -56,9 +56,12 @@ describe('RBAC rule matcher', () => {
     const rules: PolicyRule[] = [...clusterRules('apply'), ...lockRules('apply')];
     const perms = permissionsFor('apply');
     for (const p of perms) expect(rulesAllow(rules, p), JSON.stringify(p)).toBe(true);
+    const optional = optionalPermissionsFor('apply');
+    expect(optional.map((p) => `${p.verb} ${p.resource} (${p.group})`)).toEqual(['create events (events.k8s.io)']);
+    for (const p of optional) expect(rulesAllow(rules, p), JSON.stringify(p)).toBe(true);
     rules.forEach((_, i) => {
       const without = rules.filter((__, j) => j !== i);
-      expect(perms.some((p) => !rulesAllow(without, p)), `rule ${i} is needed`).toBe(true);
+      expect([...perms, ...optional].some((p) => !rulesAllow(without, p)), `rule ${i} is needed`).toBe(true);
     });
     // The plan role grants no apply-only permission.
     const planRules: PolicyRule[] = clusterRules('plan');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { Lease, Node, Pod } from '../../src/model/k8s.js';
+import type { KubeObject, Lease, Node, Pod } from '../../src/model/k8s.js';
 import { demoCluster } from '../../src/demo/demo-cluster.js';
 import { buildKubeconfig } from '../../src/sim/kubeconfig.js';
 import { cliIsBuilt, REPO_ROOT, runCli } from '../helpers/cli.js';
@@ -173,11 +173,35 @@ describe('sdrain rbac with the simulator enforcing RBAC', () => {
         .list<Pod>('Pod')
         .filter((p) => p.spec?.nodeName === 'worker-1' && !(p.metadata.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet'));
       expect(left.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([]);
+      // The role lets apply record its Kubernetes Events (events.k8s.io, reporting controller sdrain).
+      expect(apply.stderr).not.toContain('Cannot record Kubernetes Events');
+      const events = sim.store.list<KubeObject & Record<string, unknown>>('Event').filter((e) => e.reportingController === 'sdrain');
+      expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['SdrainCordon', 'SdrainDrained', 'SdrainSurgeStarted', 'SdrainRollDone']));
 
       // The same role gives the node back.
       const uncordon = await sdrain(['uncordon', 'plan.json', '--kubeconfig', sdrainKubeconfig]);
       expect(uncordon.code, uncordon.stderr).toBe(0);
       expect(node('worker-1')?.spec?.unschedulable).not.toBe(true);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'without the Events rule, apply still drains the node and warns once',
+    async () => {
+      await grant(['--for', 'apply', '--name', 'sdrain-noevents', '--service-account', 'noevents'], (items) => {
+        const role = items.find((o) => o.kind === 'ClusterRole') as { rules: { apiGroups: string[] }[] };
+        const before = role.rules.length;
+        role.rules = role.rules.filter((r) => !r.apiGroups.includes('events.k8s.io'));
+        expect(role.rules).toHaveLength(before - 1);
+      });
+      const kc = kubeconfigWith('noevents', sim.sim.credentials({ serviceAccount: 'kube-system/noevents' }).token);
+      const plan = await sdrain(['plan', '-f', 'maint.yaml', '--kubeconfig', kc, '--out', 'plan-noevents.json', '-o', 'json']);
+      expect(plan.code, plan.stderr).toBe(0);
+      const apply = await sdrain(['apply', 'plan-noevents.json', '--kubeconfig', kc], 180_000);
+      expect(apply.code, apply.stderr).toBe(0);
+      expect(apply.stderr.match(/warning: Cannot record Kubernetes Events \(apply carries on without them\): forbidden/g)).toHaveLength(1);
+      expect(node('worker-1')?.spec?.unschedulable).toBe(true);
     },
     TIMEOUT,
   );

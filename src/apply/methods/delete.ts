@@ -5,7 +5,7 @@
  * with a UID precondition, so a pod recreated under the same name is left alone even if the
  * cache lags; then wait until the pods are gone.
  */
-import { settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
+import { emitStep, settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
 import { cachedPod } from './evict.js';
 
 export async function deletePods(ctx: ActionContext): Promise<void> {
@@ -17,7 +17,7 @@ export async function deletePods(ctx: ActionContext): Promise<void> {
     const uid = ctx.action.podUids[i] ?? '';
     const pod = cachedPod(ctx, uid);
     if (!pod || pod.metadata.name !== name || !nodes.has(pod.spec.nodeName ?? '') || pod.metadata.deletionTimestamp) continue;
-    await ctx.gateway.deletePod(ns, name, uid);
+    if ((await ctx.gateway.deletePod(ns, name, uid)) === 'deleted') emitStep(ctx, 'deleted', { pod: name });
   }
   await waitMove(ctx, 'waiting for the deleted pods to go', () => settled(ctx), () => settledStatus(ctx));
 }

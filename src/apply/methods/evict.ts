@@ -14,7 +14,7 @@ import { sleep } from '../../clock.js';
 import { isPodReady, isTerminating } from '../../kube/pod.js';
 import type { Pod } from '../../model/k8s.js';
 import { Interrupted, WaitTimeout, waitFor } from '../wait-for.js';
-import { acceptsLoss, currentWorkload, describeWorkload, podsGone, readyOf, settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
+import { acceptsLoss, currentWorkload, emitStep, describeWorkload, podsGone, readyOf, settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
 
 /** kubectl drain waits 5 s after a 429 before trying again. */
 export const EVICT_RETRY_MS = 5000;
@@ -34,6 +34,7 @@ export async function evict(ctx: ActionContext): Promise<void> {
     for (;;) {
       if (ctx.signal.aborted) throw new Interrupted();
       const outcome = await ctx.gateway.evictPod(ns, name, uid);
+      if (outcome.kind === 'evicted') emitStep(ctx, 'evicted', { pod: name });
       if (outcome.kind === 'evicted' || outcome.kind === 'gone') break;
       if (outcome.kind === 'multiple-pdbs') {
         throw new SdrainError('APPLY_FAILED', `Cannot evict pod "${ns}/${name}": ${outcome.message}`, {

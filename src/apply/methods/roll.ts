@@ -7,7 +7,7 @@
  */
 import type { Deployment, StatefulSet } from '../../model/k8s.js';
 import { PLAN_DIGEST_ANNOTATION, RESTARTED_AT_ANNOTATION, restartValue } from '../own-marks.js';
-import { currentWorkload, desiredOf, podsLeft, readyOf, settledStatus, waitMove, type ActionContext, type Workload } from '../action-context.js';
+import { currentWorkload, desiredOf, emitStep, podsLeft, readyOf, settledStatus, waitMove, type ActionContext, type Workload } from '../action-context.js';
 
 /** `kubectl rollout status` completion for Deployments and StatefulSets. */
 export function rolloutComplete(w: Workload): boolean {
@@ -42,6 +42,7 @@ export async function roll(ctx: ActionContext): Promise<void> {
       annotations: { [PLAN_DIGEST_ANNOTATION]: ctx.plan.digest },
     });
     minGeneration = patched.metadata.generation ?? minGeneration;
+    emitStep(ctx, 'restart');
   }
   await waitMove(
     ctx,

@@ -24,7 +24,7 @@ import {
   parseSurge,
   surgeKey,
 } from '../own-marks.js';
-import { currentWorkload, describeWorkload, podsLeft, readyOf, settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
+import { currentWorkload, describeWorkload, emitStep, podsLeft, readyOf, settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
 import type { Deployment } from '../../model/k8s.js';
 import { SdrainError } from '../../errors.js';
 
@@ -59,6 +59,7 @@ export async function surge(ctx: ActionContext): Promise<void> {
       ...(recorded ? {} : { annotations: { [SURGE_ANNOTATION]: formatSurge(key, original), [PLAN_DIGEST_ANNOTATION]: ctx.plan.digest } }),
     });
     generation = patched.metadata.generation ?? generation;
+    if (current !== target) emitStep(ctx, 'scale-up', { replicas: target });
   }
   // The marks only matter at the scale-back (the ReplicaSet removes the cheapest pods first), so
   // they are written while the surge pods start, all at once.
@@ -102,6 +103,7 @@ export async function surge(ctx: ActionContext): Promise<void> {
   }
   if (outcome.kind === 'taken') await yieldToOtherWriter(ctx, original, target, outcome.replicas);
   await scaleBack(ctx, original, false);
+  emitStep(ctx, 'scale-back', { replicas: original });
   await waitMove(ctx, 'waiting for the marked pods to go', () => settled(ctx), () => settledStatus(ctx));
 }
 

@@ -1,5 +1,5 @@
 /**
- * `sdrain apply PLAN`: the command's options. The implementation (src/cli/commands/apply-run.ts)
+ * `sdrain apply PLAN`: the command's options. The implementation (src/app/apply-run.ts)
  * loads @kubernetes/client-node, which costs about a second of start-up, so it is imported only
  * when the command runs: `sdrain --help` and the offline commands stay fast.
  */
@@ -20,12 +20,14 @@ export function register(program: Command, io: CliIO): void {
     .option('--lock-namespace <ns>', 'namespace of the lock Lease "sdrain-apply"', 'kube-system')
     .addOption(new Option('--lock-duration <duration>', 'lease duration: a killed apply blocks others this long').default('15s').hideHelp())
     .option('--events <file>', 'write NDJSON progress events to FILE, or - for stdout')
+    .option('--report <file>', 'write the HTML report of the apply to FILE at the end (also after a failure)')
     .action(async (file: string, opts: ApplyCliOptions) => (await import('../../app/apply-run.js')).runApply(io, file, opts));
   addExamples(
     cmd,
     [
       ['apply exactly the reviewed plan (the digest from the review)', 'apply plan.json --expect-digest sha256:<digest>'],
       ['the same against another context, with NDJSON progress events in a file', 'apply plan.json --context prod --expect-digest sha256:<digest> --events events.ndjson'],
+      ['keep an HTML report of the run (timeline, floors, estimate vs actual)', 'apply plan.json --expect-digest sha256:<digest> --report report.html'],
       ['resume after Ctrl-C or a crash: run the same command again', 'apply plan.json --expect-digest sha256:<digest>'],
     ],
     'Exit codes: 0 done (or already applied); 1 failed during execution; 3 refused before any change\n' +

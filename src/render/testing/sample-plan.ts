@@ -20,8 +20,31 @@ function action(over: Partial<Action> & Pick<Action, 'workload' | 'method' | 'po
   };
 }
 
-/** A plan with `blocked` adding an error finding (and applicable=false). Digest left ''. */
-export function samplePlan(opts: { blocked?: boolean } = {}): Plan {
+/** Fills the duration estimates a current planner writes (hand-written numbers, like the rest). */
+function withEstimates(plan: Plan): Plan {
+  const seconds = [[34, 26.5], [12.5, 2.5]];
+  plan.waves.forEach((w, wi) => {
+    w.actions.forEach((a, ai) => {
+      const s = seconds[wi]![ai]!;
+      a.estimate = { seconds: s, basis: wi === 1 && ai === 0 ? 'default' : 'observed', startupSeconds: 10, observedPods: wi === 1 && ai === 0 ? 0 : 3, minReadySeconds: 0, shutdownSeconds: 2, rounds: 1, formula: `${s} s by hand` };
+    });
+    const move = Math.max(...w.actions.map((a) => a.estimate!.seconds));
+    w.estimate = { seconds: move + 1, basis: wi === 1 ? 'default' : 'observed', moveSeconds: move, afterEachSeconds: 0 };
+  });
+  plan.estimate = { seconds: 48.5, basis: 'default', caveats: ['No observed start-up time for 1 workload(s) (Deployment web/front): 10 s assumed per pod'] };
+  return plan;
+}
+
+/**
+ * A plan with `blocked` adding an error finding (and applicable=false), `estimated` the duration
+ * estimates (absent by default: a plan written before estimates existed). Digest left ''.
+ */
+export function samplePlan(opts: { blocked?: boolean; estimated?: boolean } = {}): Plan {
+  const plan = samplePlanWithout(opts);
+  return opts.estimated ? withEstimates(plan) : plan;
+}
+
+function samplePlanWithout(opts: { blocked?: boolean }): Plan {
   const findings: Plan['findings'] = [
     {
       severity: 'warning',

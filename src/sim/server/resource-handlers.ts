@@ -8,6 +8,7 @@ import { keyOfObject } from '../../kube/object-key.js';
 import { compareObjects, type MemoryStore } from '../store/memory-store.js';
 import { parseSelector, SelectorSyntaxError, type Selector, matches, fromLabelSelector, selectorToString } from '../../kube/selector.js';
 import { apiVersionOf, type ResourceInfo } from './resources.js';
+import { fillEventViews } from './event-views.js';
 import { ApiError } from './status.js';
 import { compileFieldSelector } from './field-selector.js';
 import { toTable, wantsTable } from './table.js';
@@ -153,6 +154,7 @@ export function createObject(store: MemoryStore, req: ResourceRequest): Reply {
     throw new ApiError('NotFound', `namespaces "${req.namespace}" not found`, { name: req.namespace, kind: 'namespaces' });
   }
   applyCreateDefaults(o);
+  if (o.kind === 'Event') fillEventViews(o);
   delete o.metadata.resourceVersion;
   if (isDryRun(req)) {
     if (o.metadata.name && store.get(o.kind, o.metadata.namespace, o.metadata.name)) throw new ApiError('AlreadyExists', `${req.res.plural} "${o.metadata.name}" already exists`, { name: o.metadata.name, kind: req.res.plural });

@@ -49,6 +49,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('CronJob', 'cronjobs', 'batch', 'v1', true, ['cj'], ALL, ['status']),
   r('Job', 'jobs', 'batch', 'v1', true, [], ALL, ['status']),
   r('Lease', 'leases', 'coordination.k8s.io', 'v1', true, [], [], []),
+  // The same Events as core v1 (one store kind; both shapes filled at create: event-views.ts).
+  r('Event', 'events', 'events.k8s.io', 'v1', true, ['ev'], [], []),
   r('PodDisruptionBudget', 'poddisruptionbudgets', 'policy', 'v1', true, ['pdb'], [], ['status']),
   r('ClusterRoleBinding', 'clusterrolebindings', 'rbac.authorization.k8s.io', 'v1', false, [], [], []),
   r('ClusterRole', 'clusterroles', 'rbac.authorization.k8s.io', 'v1', false, [], [], []),

@@ -30,7 +30,7 @@ describe('live view', () => {
     const state = createLiveState(samplePlan());
     reduceLive(state, { type: 'wave-start', at: AT, wave: 1, nodes: ['node-a'] });
     reduceLive(state, { type: 'node-cordoned', at: AT, wave: 1, node: 'node-a', already: false });
-    reduceLive(state, { type: 'workload-start', at: AT, wave: 1, workload: api, method: 'roll', pods: ['api-7d9-a', 'api-7d9-b'] });
+    reduceLive(state, { type: 'workload-start', at: AT, wave: 1, workload: api, method: 'roll', pods: ['api-7d9-a', 'api-7d9-b'], replicas: 3, expectedMinReady: 3 });
     reduceLive(state, { type: 'workload-progress', at: AT, wave: 1, workload: api, ready: 3, desired: 3, podsLeft: 1, phase: 'waiting for the rollout' });
     const frame = renderLive(state, AT + 12_000);
     expect(frame).toContain('> wave 1 [running 12s]');
