@@ -15,7 +15,11 @@ export type ErrorCode =
   | 'LOCKED'
   | 'APPLY_FAILED'
   | 'INTERRUPTED'
-  | 'USAGE';
+  | 'USAGE'
+  /** A file sdrain was asked to write (plan, snapshot, kubeconfig, events) could not be written. */
+  | 'OUTPUT_WRITE_FAILED'
+  /** Something sdrain did not expect: a bug, reported as one (src/render/format-error.ts). */
+  | 'INTERNAL';
 
 export class SdrainError extends Error {
   readonly code: ErrorCode;
@@ -54,16 +58,62 @@ export class InputError extends SdrainError {
   }
 }
 
-/** An API call failed; never carries headers or credentials. */
+/**
+ * An API call failed. Built only by src/cluster/api-error.ts (the one translator of API and
+ * network failures), so plan, snapshot, apply and uncordon word the same failure alike. Never
+ * carries headers or credentials.
+ */
 export class ClusterError extends SdrainError {
+  /** The HTTP status the server answered, when it answered. */
   readonly status?: number;
+  /** The Status reason (`Forbidden`, `NotFound`, `TooManyRequests`…), when the server sent one. */
   readonly reason?: string;
+  /** The object concerned, e.g. `Pod "shop/api-7d9"`. */
   readonly object?: string;
-  constructor(message: string, opts: { status?: number; reason?: string; object?: string; hint?: string; cause?: unknown; code?: 'CLUSTER_ERROR' | 'CLUSTER_UNREACHABLE' } = {}) {
+  /** For a 403: the permission the server named as missing, e.g. `create pods/eviction (API group "") in namespace "shop"`. */
+  readonly permission?: string;
+  /** True when trying again later may succeed (429, 5xx, connection failures); false for 4xx and TLS trust. */
+  readonly retryable: boolean;
+  constructor(
+    message: string,
+    opts: { status?: number; reason?: string; object?: string; permission?: string; retryable?: boolean; hint?: string; cause?: unknown; code?: 'CLUSTER_ERROR' | 'CLUSTER_UNREACHABLE' } = {},
+  ) {
     super(opts.code ?? 'CLUSTER_ERROR', message, { hint: opts.hint, cause: opts.cause });
     this.name = 'ClusterError';
     this.status = opts.status;
     this.reason = opts.reason;
     this.object = opts.object;
+    this.permission = opts.permission;
+    this.retryable = opts.retryable ?? false;
+  }
+}
+
+/**
+ * Something that should not happen did: the CLI reports it as a bug in sdrain (with the
+ * command and version, and a one-line cause; the stack only with SDRAIN_DEBUG set). Also what
+ * any non-sdrain error caught at the top becomes.
+ */
+export class InternalError extends SdrainError {
+  constructor(message: string, opts: { cause?: unknown } = {}) {
+    super('INTERNAL', message, { cause: opts.cause });
+    this.name = 'InternalError';
+  }
+}
+
+/**
+ * Apply refused because re-planning gave another plan: DRIFT (the cluster changed) or
+ * PLAN_REFUSED (a plan of another sdrain version, planned differently now). Carries what
+ * changed as data; the CLI renders it (src/render/format-error.ts), --events carries it as is.
+ */
+export class DriftError extends SdrainError {
+  /** The changed facts, as projection paths naming their objects (src/apply/drift-projection.ts), sorted. */
+  readonly changed: string[];
+  /** Unified diff of the reviewed plan's projection against the re-plan's. */
+  readonly diff: string;
+  constructor(code: 'DRIFT' | 'PLAN_REFUSED', message: string, opts: { changed: string[]; diff: string; hint?: string }) {
+    super(code, message, { hint: opts.hint });
+    this.name = 'DriftError';
+    this.changed = opts.changed;
+    this.diff = opts.diff;
   }
 }

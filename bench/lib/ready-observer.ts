@@ -1,11 +1,10 @@
 /**
- * An observer independent of both drain tools: it listens to the simulator store's own events
- * and, after every pod write in a tracked namespace, recounts each tracked workload's Ready,
- * non-terminating pods (label app=<app>), keeping a timeline of (ms, ready).
+ * The benchmarks' view of the simulator's ready observer (src/sim/ready-observer.ts), independent
+ * of both drain tools: workloads by namespace and label app=<app>, a timeline of (ms, ready).
  */
-import { isPodReady, isTerminating } from '../../src/kube/pod.js';
 import type { Pod } from '../../src/model/k8s.js';
 import type { Simulator } from '../../src/sim/simulator.js';
+import { observeReady as observe } from '../../src/sim/ready-observer.js';
 
 export interface TrackedWorkload {
   namespace: string;
@@ -28,42 +27,17 @@ export interface ReadyObserver {
 }
 
 export function observeReady(sim: Simulator, workloads: TrackedWorkload[]): ReadyObserver {
-  const t0 = performance.now();
-  const count = (w: TrackedWorkload) =>
-    sim.store.list<Pod>('Pod', { namespace: w.namespace }).filter((p) => p.metadata.labels?.app === w.app && isPodReady(p) && !isTerminating(p)).length;
-  const lines: Timeline[] = workloads.map((w) => ({ workload: w, points: [[0, count(w)]] }));
-  const waiters = new Set<() => void>();
-  const off = sim.store.on((e) => {
-    if (e.kind !== 'Pod') return;
-    const ns = e.object.metadata.namespace;
-    const now = performance.now() - t0;
-    for (const l of lines) {
-      if (l.workload.namespace !== ns) continue;
-      const c = count(l.workload);
-      if (l.points[l.points.length - 1]![1] !== c) l.points.push([now, c]);
-    }
-    for (const w of [...waiters]) w();
-  });
+  const keyOf = (w: TrackedWorkload) => `${w.namespace}/${w.app}`;
+  const obs = observe(
+    sim.store,
+    workloads.map((w) => ({ key: keyOf(w), namespace: w.namespace, owns: (p: Pod) => p.metadata.labels?.app === w.app })),
+  );
   return {
-    timelines: () => lines,
-    current: count,
-    elapsed: () => performance.now() - t0,
-    waitUntil(pred, timeoutMs) {
-      if (pred()) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const check = () => {
-          if (pred()) done(true);
-        };
-        const timer = setTimeout(() => done(false), timeoutMs);
-        const done = (v: boolean) => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(v);
-        };
-        waiters.add(check);
-      });
-    },
-    stop: off,
+    timelines: () => workloads.map((w) => ({ workload: w, points: obs.timeline(keyOf(w)) })),
+    current: (w) => obs.current(keyOf(w)),
+    elapsed: obs.elapsed,
+    waitUntil: obs.waitUntil,
+    stop: obs.stop,
   };
 }
 

@@ -6,7 +6,7 @@
 import type { ClusterGateway, ObjectCache } from '../cluster/cluster-gateway.js';
 import type { Deployment, KubeObject, Pod, StatefulSet } from '../model/k8s.js';
 import type { Action, Plan, Wave } from '../model/plan.js';
-import type { ApplyClock } from './apply-deps.js';
+import type { Clock } from '../clock.js';
 import type { ApplyEvent, WorkloadStep } from './apply-event.js';
 import { waitFor } from './wait-for.js';
 
@@ -17,7 +17,7 @@ export interface ActionContext {
   wave: Wave;
   action: Action;
   gateway: ClusterGateway;
-  clock: ApplyClock;
+  clock: Clock;
   signal: AbortSignal;
   emit: (event: ApplyEvent) => void;
   deadlineMs: number;

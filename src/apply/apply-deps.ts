@@ -7,6 +7,7 @@ import type { MaintenanceSpec } from '../model/spec.js';
 import type { Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { ApplyEvent } from './apply-event.js';
+import type { Clock } from '../clock.js';
 import type { ClusterEvent } from './cluster-events.js';
 
 /**
@@ -15,12 +16,8 @@ import type { ClusterEvent } from './cluster-events.js';
  */
 export type RecordEvent = (event: ClusterEvent) => Promise<string | undefined>;
 
-export interface ApplyClock {
-  /** Wall-clock milliseconds (window checks, durations, event times). */
-  now(): number;
-  /** Resolves after ms, or early when the signal aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+/** Apply's clock is the one Clock (window checks, durations, event times, waits). */
+export type { Clock as ApplyClock } from '../clock.js';
 
 export interface ApplyLock {
   /** Waits for the lock (or throws SdrainError LOCKED naming the holder). */
@@ -38,15 +35,16 @@ export type RunCommand = (
 /** The planner, injected so apply re-plans with exactly the code that wrote plans. */
 export type Replan = (spec: MaintenanceSpec, snapshot: Snapshot) => Plan;
 
-/** Turns a plan into the stable text shown in drift diffs (src/render renderPlanForDiff). */
-export type RenderForDiff = (plan: Plan) => string;
-
 export interface ApplyDeps {
   gateway: ClusterGateway;
-  clock: ApplyClock;
+  clock: Clock;
   lock: ApplyLock;
   replan: Replan;
-  renderForDiff: RenderForDiff;
+  /**
+   * The version of this sdrain, whose planner `replan` runs. A plan written by another version
+   * is applied only when this version's re-plan makes the same decisions.
+   */
+  toolVersion: string;
   runCommand: RunCommand;
   onEvent: (event: ApplyEvent) => void;
   /** Kubernetes Events on the objects apply acts on; none recorded when absent. */

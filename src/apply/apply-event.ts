@@ -14,6 +14,8 @@ import type { Method } from '../model/plan.js';
 export type WorkloadStep = 'scale-up' | 'scale-back' | 'restart' | 'evicted' | 'deleted';
 
 export type ApplyEvent =
+  /** First of all: the plan was written by another sdrain version (or in an older format). */
+  | { type: 'other-version'; at: number; planVersion: string; toolVersion: string; formatVersion: number }
   | { type: 'start'; at: number; digest: string; waves: number; nodes: number; maintenance: string; estimateSeconds?: number }
   | { type: 'lock-acquired'; at: number }
   | { type: 'drift-checked'; at: number; resumed: boolean }
@@ -38,6 +40,8 @@ export type ApplyEvent =
   | { type: 'warning'; at: number; message: string }
   | { type: 'failed'; at: number; message: string }
   | { type: 'interrupted'; at: number; message: string }
-  | { type: 'done'; at: number; ms: number };
+  | { type: 'done'; at: number; ms: number }
+  /** Apply refused before any change (exit 3); for DRIFT, what changed and the diff. */
+  | { type: 'refused'; at: number; code: string; message: string; hint?: string; changed?: string[]; diff?: string };
 
 export type ApplyEventType = ApplyEvent['type'];

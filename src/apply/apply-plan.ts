@@ -4,8 +4,10 @@
  * throw (exit 3); failures and interruptions during execution are returned as a result with
  * the cluster's state, so the caller can print a summary before exiting non-zero.
  */
-import { SdrainError } from '../errors.js';
-import type { Plan } from '../model/plan.js';
+import { DriftError, InternalError, SdrainError } from '../errors.js';
+import { sleep } from '../clock.js';
+import { keyOfObject } from '../kube/object-key.js';
+import { PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import type { ApplyDeps, ApplyOptions } from './apply-deps.js';
 import type { ApplyResult, NodeState, WaveResult } from './apply-result.js';
 import { checkDrift, drainedNodes } from './drift.js';
@@ -22,6 +24,19 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions, given: ApplyDeps
   const deps = events.deps;
   try {
     return await run(plan, opts, deps);
+  } catch (err) {
+    // A refusal before any change (exit 3) is also an event, with DRIFT's changes as data.
+    if (err instanceof SdrainError && (err.code === 'PLAN_REFUSED' || err.code === 'DRIFT' || err.code === 'LOCKED')) {
+      deps.onEvent({
+        type: 'refused',
+        at: deps.clock.now(),
+        code: err.code,
+        message: err.message,
+        ...(err.hint !== undefined ? { hint: err.hint } : {}),
+        ...(err instanceof DriftError ? { changed: err.changed, diff: err.diff } : {}),
+      });
+    }
+    throw err;
   } finally {
     await events.flush();
   }
@@ -55,7 +70,7 @@ function withClusterEvents(plan: Plan, deps: ApplyDeps): { deps: ApplyDeps; flus
     deps: { ...deps, onEvent },
     flush: async () => {
       const stop = new AbortController();
-      await Promise.race([queue, deps.clock.sleep(EVENT_FLUSH_MS, stop.signal)]);
+      await Promise.race([queue, sleep(deps.clock, EVENT_FLUSH_MS, stop.signal)]);
       stop.abort();
     },
   };
@@ -64,6 +79,10 @@ function withClusterEvents(plan: Plan, deps: ApplyDeps): { deps: ApplyDeps; flus
 async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
   const { gateway, clock } = deps;
   const started = clock.now();
+  const otherVersion = plan.toolVersion !== deps.toolVersion || plan.formatVersion !== PLAN_FORMAT_VERSION;
+  if (otherVersion) {
+    deps.onEvent({ type: 'other-version', at: started, planVersion: plan.toolVersion, toolVersion: deps.toolVersion, formatVersion: plan.formatVersion });
+  }
   preflightPlan(plan, { file: opts.file, expectDigest: opts.expectDigest, nowMs: started });
   checkIdentity(plan, await gateway.identity(), opts.file);
   const planNodes = plan.waves.flatMap((w) => w.nodes);
@@ -99,7 +118,7 @@ async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<App
       result.ms = clock.now() - started;
       return result;
     }
-    result.resumed = checkDrift(plan, live, { replan: deps.replan, renderForDiff: deps.renderForDiff, file: opts.file }).resumed;
+    result.resumed = checkDrift(plan, live, { replan: deps.replan, file: opts.file, toolVersion: deps.toolVersion }).resumed;
     deps.onEvent({ type: 'drift-checked', at: clock.now(), resumed: result.resumed });
 
     const signal = AbortSignal.any([deps.signal, lock.lost]);
@@ -132,7 +151,7 @@ async function run(plan: Plan, opts: ApplyOptions, deps: ApplyDeps): Promise<App
           ? (lock.lost.reason as SdrainError)
           : err instanceof SdrainError
             ? err
-            : new SdrainError('APPLY_FAILED', `Wave ${wave.index} failed: ${(err as Error).message}`, { cause: err });
+            : new InternalError(`wave ${wave.index} failed unexpectedly`, { cause: err });
         deps.onEvent(
           interrupted
             ? { type: 'interrupted', at: clock.now(), message: result.error.message }
@@ -176,7 +195,7 @@ export async function clusterState(plan: Plan, deps: Pick<ApplyDeps, 'gateway'>)
       cordoned: node?.spec?.unschedulable === true,
       ours: node?.metadata.annotations?.[PLAN_DIGEST_ANNOTATION] === plan.digest,
       drained: node?.metadata.annotations?.[DRAINED_ANNOTATION] === plan.digest,
-      podsLeft: pods.map((p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`).sort(),
+      podsLeft: pods.map(keyOfObject).sort(),
     });
   }
   return out;

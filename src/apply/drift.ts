@@ -1,16 +1,17 @@
 /**
- * Drift: re-plan from the live cluster with the plan's own spec and compare. A fresh apply
- * compares everything the planner decided on (fingerprint + the readable plan). A resumed
+ * Drift: re-plan from the live cluster with the plan's own spec and compare the structured
+ * projections of both plans (drift-projection.ts). A fresh apply compares everything the
+ * planner decided on (the work, the findings, the fingerprint). A resumed
  * apply (this plan's marks are on the cluster) compares only the work that remains, because
  * its own moves legitimately changed pods, free capacity and availability. Any difference
  * refuses with a unified diff naming the objects.
  */
 import { createTwoFilesPatch } from 'diff';
-import { SdrainError } from '../errors.js';
+import { DriftError } from '../errors.js';
 import type { Plan, Wave } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { canonicalJson } from '../planfile/canonical-json.js';
-import type { RenderForDiff, Replan } from './apply-deps.js';
+import type { Replan } from './apply-deps.js';
+import { changedPaths, driftProjection, projectionLines } from './drift-projection.js';
 import { normalizeOwnChanges } from './normalize-own-changes.js';
 import { DRAINED_ANNOTATION } from './own-marks.js';
 
@@ -20,36 +21,16 @@ export interface DriftResult {
 }
 
 /** Fingerprint paths (up to three levels) whose values differ, sorted. */
-export function fingerprintChanges(a: unknown, b: unknown, path = '', depth = 0): string[] {
-  if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) return [];
-  const isObj = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (depth >= 3 || !isObj(a) || !isObj(b)) return [path || '(fingerprint)'];
-  const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
-  return keys.flatMap((k) =>
-    fingerprintChanges((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k, depth + 1),
-  );
+export function fingerprintChanges(a: unknown, b: unknown): string[] {
+  return changedPaths(a, b, 3).map((p) => (p === '(plan)' ? '(fingerprint)' : p));
 }
 
-/**
- * The fingerprint as `fingerprint.a.b["c"] = value` lines (keys sorted, scalars as JSON), so a
- * changed fact shows in the diff as one readable line naming its object.
- */
-export function fingerprintLines(value: unknown, prefix = 'fingerprint', out: string[] = []): string {
-  if (Array.isArray(value)) {
-    if (value.length === 0) out.push(`${prefix} = []`);
-    value.forEach((v, i) => fingerprintLines(v, `${prefix}[${i}]`, out));
-  } else if (typeof value === 'object' && value !== null) {
-    const keys = Object.keys(value).sort();
-    if (keys.length === 0) out.push(`${prefix} = {}`);
-    for (const k of keys) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) fingerprintLines(v, /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${prefix}.${k}` : `${prefix}[${JSON.stringify(k)}]`, out);
-    }
-  } else {
-    out.push(`${prefix} = ${JSON.stringify(value)}`);
-  }
-  return prefix === 'fingerprint' ? out.map((l) => `${l}\n`).join('') : '';
+/** The fingerprint as `fingerprint.a.b["c"] = value` lines (the projection's form). */
+export function fingerprintLines(value: unknown): string {
+  return projectionLines(value, 'fingerprint').map((l) => `${l}\n`).join('');
 }
+
+const EMPTY_FINGERPRINT: Plan['fingerprint'] = { nodes: {}, targetNodes: {}, pods: {}, workloads: {}, pdbs: {}, hpas: {} };
 
 /** Nodes whose wave this plan already finished. */
 export function drainedNodes(live: Snapshot, digest: string): Set<string> {
@@ -81,41 +62,50 @@ export function remainingWork(plan: Plan, live: Snapshot, drained: Set<string>, 
       actions: w.actions
         .map((a) => {
           const keep = a.podUids.map((uid, i) => (liveUids.has(uid) ? i : -1)).filter((i) => i >= 0);
-          const arrivals = reviewedUids ? { surgePods: 0, reason: a.reason.replace(/; \d+ pod\(s\) placed here by an earlier wave$/, '') } : {};
+          const arrivals = reviewedUids ? { surgePods: 0, arrivedPods: 0 } : {};
           return { ...a, ...arrivals, pods: keep.map((i) => a.pods[i] ?? ''), podUids: keep.map((i) => a.podUids[i] ?? '') };
         })
         .filter((a) => a.pods.length > 0),
     }));
-  return { ...plan, waves, findings: plan.findings.filter((f) => f.severity === 'error'), fingerprint: {} };
+  return { ...plan, waves, findings: plan.findings.filter((f) => f.severity === 'error'), fingerprint: EMPTY_FINGERPRINT };
 }
 
-/** Throws SdrainError DRIFT when the live cluster no longer gives the same plan. */
-export function checkDrift(plan: Plan, live: Snapshot, deps: { replan: Replan; renderForDiff: RenderForDiff; file: string }): DriftResult {
+/**
+ * Throws DriftError DRIFT when the live cluster no longer gives the same plan: the two plans'
+ * projections (drift-projection.ts) are compared, and only then rendered as a diff. With a plan
+ * written by another sdrain version (`toolVersion` is this one's), a difference may be the
+ * planner's rather than the cluster's: it is refused as PLAN_REFUSED, saying to plan again with
+ * this version.
+ */
+export function checkDrift(plan: Plan, live: Snapshot, deps: { replan: Replan; file: string; toolVersion: string }): DriftResult {
   const { snapshot, own } = normalizeOwnChanges(live, plan.digest);
-  // Identity was checked already; the cluster line and tool version are not the cluster's facts.
-  const fresh: Plan = { ...deps.replan(plan.spec, snapshot), cluster: plan.cluster, toolVersion: plan.toolVersion };
-  let before: string;
-  let after: string;
-  let changed: string[];
+  const fresh = deps.replan(plan.spec, snapshot);
+  let before: ReturnType<typeof driftProjection>;
+  let after: ReturnType<typeof driftProjection>;
   if (!own.any) {
-    before = deps.renderForDiff(plan) + fingerprintLines(plan.fingerprint);
-    after = deps.renderForDiff(fresh) + fingerprintLines(fresh.fingerprint);
-    changed = fingerprintChanges(plan.fingerprint, fresh.fingerprint);
-    if (before === after && changed.length === 0) return { resumed: false };
+    before = driftProjection(plan);
+    after = driftProjection(fresh);
   } else {
     const drained = drainedNodes(live, plan.digest);
     const reviewed = new Set(plan.waves.flatMap((w) => w.actions.flatMap((a) => a.podUids)));
-    before = deps.renderForDiff(remainingWork(plan, live, drained, reviewed));
-    after = deps.renderForDiff(remainingWork(fresh, live, drained, reviewed));
-    if (before === after) return { resumed: true };
-    changed = [];
+    before = driftProjection(remainingWork(plan, live, drained, reviewed));
+    after = driftProjection(remainingWork(fresh, live, drained, reviewed));
   }
-  const patch = createTwoFilesPatch(`${deps.file} (reviewed plan)`, 'plan from the live cluster now', before, after, undefined, undefined, { context: 3 });
-  const body = patch.split('\n').slice(1).join('\n'); // drop the "====" banner line
-  const what = changed.length ? `\nChanged: ${changed.slice(0, 20).join(', ')}${changed.length > 20 ? `, … (${changed.length} in all)` : ''}` : '';
-  throw new SdrainError(
+  const changed = changedPaths(before, after);
+  if (changed.length === 0) return { resumed: own.any };
+  const text = (p: typeof before) => projectionLines(p, '').map((l) => `${l}\n`).join('');
+  const patch = createTwoFilesPatch(`${deps.file} (reviewed plan)`, 'plan from the live cluster now', text(before), text(after), undefined, undefined, { context: 3 });
+  const diff = patch.split('\n').slice(1).join('\n').trimEnd(); // drop the "====" banner line
+  if (plan.toolVersion !== deps.toolVersion) {
+    throw new DriftError(
+      'PLAN_REFUSED',
+      `Refusing to apply ${deps.file}: it was planned by sdrain ${plan.toolVersion}, and sdrain ${deps.toolVersion} plans the cluster as it is now differently (its planner or the cluster changed); nothing was changed`,
+      { changed, diff, hint: `Run \`sdrain plan\` again with sdrain ${deps.toolVersion}, review the new plan, then apply it with the same version.` },
+    );
+  }
+  throw new DriftError(
     'DRIFT',
-    `Refusing to apply ${deps.file}: the cluster changed since the plan was made${own.any ? ' (beyond this plan\'s own progress)' : ''}; nothing was changed.${what}\n${body.trimEnd()}`,
-    { hint: 'Run `sdrain plan` again against the cluster as it is now, review the new plan, then apply it.' },
+    `Refusing to apply ${deps.file}: the cluster changed since the plan was made${own.any ? " (beyond this plan's own progress)" : ''}; nothing was changed`,
+    { changed, diff, hint: 'Run `sdrain plan` again against the cluster as it is now, review the new plan, then apply it.' },
   );
 }

@@ -5,7 +5,7 @@
  * the cluster first, so running a half-done wave again only does what is missing.
  */
 import type { ObjectCache } from '../cluster/cluster-gateway.js';
-import { SdrainError } from '../errors.js';
+import { InternalError, SdrainError } from '../errors.js';
 import { isDaemonSetPod, isMirrorPod, isTerminal } from '../kube/pod.js';
 import type { Node, Pod } from '../model/k8s.js';
 import type { Action, Plan, Wave } from '../model/plan.js';
@@ -165,9 +165,11 @@ async function moveWorkload(run: WaveRun, action: Action, nodePods: ObjectCache<
     deps.onEvent({ type: 'workload-done', at: clock.now(), wave: wave.index, workload: action.workload, minReady: ctx.minReady, expectedMinReady: action.expectedMinReady, ms: clock.now() - start, ...estimate });
   } catch (err) {
     result.status = err instanceof Interrupted ? 'interrupted' : 'failed';
-    result.message = err instanceof Error ? err.message : String(err);
+    // Only sdrain's own messages are shown: anything else is a bug, reported as one (its raw message stays the cause).
+    const failure = err instanceof SdrainError ? err : new InternalError(`moving ${refName(action)} failed unexpectedly`, { cause: err });
+    result.message = failure.message;
     if (!(err instanceof Interrupted)) deps.onEvent({ type: 'workload-failed', at: clock.now(), wave: wave.index, workload: action.workload, message: result.message });
-    throw err instanceof SdrainError ? err : new SdrainError('APPLY_FAILED', `Cannot move ${refName(action)}: ${result.message}`, { cause: err });
+    throw failure;
   } finally {
     stopTracking?.();
     result.minReady = ctx.minReady;

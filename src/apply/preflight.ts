@@ -6,6 +6,7 @@
  * are verified earlier by readPlan.)
  */
 import { SdrainError } from '../errors.js';
+import { isoSeconds } from '../kube/time.js';
 import type { Plan } from '../model/plan.js';
 import type { ClusterIdentity } from '../model/snapshot.js';
 
@@ -64,6 +65,4 @@ export function checkIdentity(plan: Plan, live: ClusterIdentity, file: string): 
   }
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+const iso = isoSeconds;

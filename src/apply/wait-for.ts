@@ -5,7 +5,7 @@
  */
 import { SdrainError } from '../errors.js';
 import type { ObjectCache } from '../cluster/cluster-gateway.js';
-import type { ApplyClock } from './apply-deps.js';
+import { sleep, type Clock } from '../clock.js';
 
 export class WaitTimeout extends SdrainError {
   constructor(message: string) {
@@ -26,7 +26,7 @@ export async function waitFor<T>(opts: {
   caches: ObjectCache[];
   check: () => T | undefined;
   deadlineMs: number;
-  clock: ApplyClock;
+  clock: Clock;
   signal: AbortSignal;
   /** Message for the timeout error, built when it happens (so it can say what was seen). */
   timeoutMessage: () => string;
@@ -67,7 +67,7 @@ export async function waitFor<T>(opts: {
     for (const c of opts.caches) unsubs.push(c.onChange(onChange));
     opts.signal.addEventListener('abort', onAbort, { once: true });
     const left = Math.max(0, opts.deadlineMs - opts.clock.now());
-    void opts.clock.sleep(left, stopTimer.signal).then(() => {
+    void sleep(opts.clock, left, stopTimer.signal).then(() => {
       if (stopTimer.signal.aborted) return;
       // One last look: a change may have landed just as the deadline passed.
       onChange();

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import type { CliIO } from './io.js';
-import { formatError, exitCodeFor } from './format-error.js';
+import { formatError, exitCodeFor } from '../render/format-error.js';
 import { TOOL_VERSION } from '../version.js';
 import { registerCommands } from './commands.js';
 import { examplesHelp } from './commands/help-examples.js';
@@ -62,7 +62,7 @@ export async function main(argv: string[], name = 'sdrain'): Promise<void> {
       io.exitCode = err.exitCode === 0 ? 0 : err.code === 'commander.version' || err.code === 'commander.helpDisplayed' ? 0 : 1;
       if (err.code === 'commander.help' || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') io.exitCode = 0;
     } else {
-      io.stderr(formatError(err, io.color));
+      io.stderr(formatError(err, errorFormat(io, argv)));
       io.exitCode = exitCodeFor(err);
     }
   }
@@ -70,6 +70,12 @@ export async function main(argv: string[], name = 'sdrain'): Promise<void> {
   process.off('SIGTERM', onSignal);
   // Let pending writes flush, then exit explicitly so stray handles cannot keep us alive.
   process.stdout.write('', () => process.stderr.write('', () => process.exit(io.exitCode)));
+}
+
+/** How errors are written: colour, and for a bug the command, the version and SDRAIN_DEBUG. */
+export function errorFormat(io: Pick<CliIO, 'color' | 'env'>, argv: readonly string[]): { color: boolean; command?: string; version: string; debug: boolean } {
+  const debug = io.env.SDRAIN_DEBUG;
+  return { color: io.color, command: argv.find((a) => !a.startsWith('-')), version: TOOL_VERSION, debug: debug !== undefined && debug !== '' && debug !== '0' };
 }
 
 /** True where CI systems say so (GitHub Actions, GitLab, Jenkins, Buildkite… set CI=true). */

@@ -103,10 +103,16 @@ function RBAC_ADVICE(scope: RbacScope, lockNamespace: string): string {
 
 const FORBIDDEN = /cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/;
 
+/** The permission a 403 Status message names as missing: `<verb> <resource> (API group "<g>")[ in namespace "<ns>"]`. */
+export function deniedPermission(message: string | undefined): string | undefined {
+  const m = FORBIDDEN.exec(message ?? '');
+  return m ? `${m[1]} ${m[2]} (API group "${m[3]}")${m[4] ? ` in namespace "${m[4]}"` : ''}` : undefined;
+}
+
 /** For a 403: "sdrain needs permission to <verb> <resource> (API group "<g>")...; run `sdrain rbac`". */
 export function forbiddenHint(message: string | undefined, scope: RbacScope = 'apply'): string {
-  const m = FORBIDDEN.exec(message ?? '');
+  const denied = deniedPermission(message);
   const advice = `run \`sdrain rbac --for ${scope}\` to see the role sdrain needs and have a cluster admin grant it`;
-  if (!m) return `The kubeconfig user lacks an RBAC permission sdrain needs: ${advice}.`;
-  return `The cluster refused: sdrain needs permission to ${m[1]} ${m[2]} (API group "${m[3]}")${m[4] ? ` in namespace "${m[4]}"` : ''}; ${advice}.`;
+  if (!denied) return `The kubeconfig user lacks an RBAC permission sdrain needs: ${advice}.`;
+  return `The cluster refused: sdrain needs permission to ${denied}; ${advice}.`;
 }

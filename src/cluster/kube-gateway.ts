@@ -12,14 +12,12 @@
  * kinds' items taken from the caches' first lists, so the drift check is as strict as a plan.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClusterError } from '../errors.js';
 import { matches, parseFieldSelector, parseSelector } from '../kube/selector.js';
 import type { Deployment, Node, Pod, StatefulSet, KubeObject } from '../model/k8s.js';
 import type { ClusterIdentity, Snapshot } from '../model/snapshot.js';
 import type { ClusterGateway, EvictOutcome, WatchKind, WatchQuery, WorkloadKind, WorkloadPatch, ObjectCache } from './cluster-gateway.js';
-import { toClusterError } from './connect.js';
-import { forbiddenHint } from './access-review.js';
-import { DEFAULT_RETRY, kubeRequest, type KubeRequest, type KubeResponse, type RetryPolicy } from './kube-request.js';
+import { responseError as toResponseError, toClusterError } from './api-error.js';
+import { DEFAULT_RETRY, kubeRequest, type KubeRequest, type KubeResponse, type RetryPolicy, type Sleep } from './kube-request.js';
 import { readLiveSnapshot } from './read-snapshot.js';
 import { startWatchCache, type WatchCache } from './watch-cache.js';
 
@@ -30,18 +28,6 @@ interface Status {
   message?: string;
   reason?: string;
   code?: number;
-}
-
-/** Turns a non-2xx response into a ClusterError: action first, then the server's message. */
-export function responseError(res: KubeResponse, action: string, object?: string): ClusterError {
-  const st = (res.body ?? {}) as Status;
-  const msg = st.kind === 'Status' && st.message ? st.message : `HTTP ${res.status}`;
-  return new ClusterError(`Cannot ${action}${object ? ` ${object}` : ''}: ${msg}`, {
-    status: res.status,
-    reason: st.reason,
-    object,
-    hint: res.status === 403 ? forbiddenHint(st.message) : res.status === 401 ? 'check the credentials and RBAC of the kubeconfig user' : undefined,
-  });
 }
 
 /** Patches carry no resourceVersion, so a 409 can only be transient: try again. */
@@ -71,6 +57,11 @@ function workloadPath(kind: WorkloadKind, namespace: string, name: string): stri
   return `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}`;
 }
 
+/** A non-2xx answer to one of the gateway's calls (the 403 hint names apply's role). */
+function responseError(res: KubeResponse, action: string, object?: string) {
+  return toResponseError(res, { action, object, scope: 'apply' });
+}
+
 function podPath(namespace: string, name: string): string {
   return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
 }
@@ -82,6 +73,13 @@ export interface KubeGatewayOptions {
   readSnapshot: (kc: KubeConfig) => Promise<Snapshot>;
   /** readSnapshot through shared watch caches (see the file comment); default true. */
   shareWatches?: boolean;
+  /**
+   * Ctrl-C: ends a backoff at once and stops retrying. A request is still sent once after it,
+   * so apply can scale back a surge in flight when interrupted.
+   */
+  signal?: AbortSignal;
+  /** The clock retries sleep on (apply's injected clock; default: real timers). */
+  sleep?: Sleep;
 }
 
 /** The kinds whose snapshot lists become the shared watch caches. */
@@ -124,13 +122,9 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
   const { kc } = opts;
   const send = async (req: KubeRequest, action: string, object?: string): Promise<KubeResponse> => {
     try {
-      return await kubeRequest(kc, req);
+      return await kubeRequest(kc, { ...req, stopRetrying: opts.signal, sleep: opts.sleep });
     } catch (err) {
-      throw new ClusterError(`Cannot ${action}${object ? ` ${object}` : ''}: ${(err as Error).message}`, {
-        code: 'CLUSTER_UNREACHABLE',
-        object,
-        hint: `check that the API server ${opts.server} is reachable`,
-      });
+      throw toClusterError(err, { action, object });
     }
   };
   const getOrUndefined = async <T>(path: string, action: string, object: string): Promise<T | undefined> => {
@@ -160,6 +154,9 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
       // caches' first lists, so the watches continue from exactly what the drift check saw.
       return await readLiveSnapshot(kc, {
         server: opts.server,
+        signal: opts.signal,
+        sleep: opts.sleep,
+        scope: 'apply',
         itemsOf: (r) => {
           const cache = caches.get(r.kind as WatchKind);
           return cache ? cache.synced.then(() => cache.firstList) : undefined;

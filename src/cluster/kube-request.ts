@@ -8,10 +8,12 @@
  * idempotent when repeated (GETs; strategic-merge patches of fixed values; deletes and evictions
  * with a UID precondition, whose repeat answers 404/409 once the first one worked; lease writes
  * that re-read on 409). Callers for which a status has a meaning (eviction's 429) narrow it.
+ * Backoffs sleep on the injected clock and end at once on Ctrl-C (`signal`, `stopRetrying`).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { SdrainError } from '../errors.js';
 
 export interface KubeRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -20,7 +22,15 @@ export interface KubeRequest {
   body?: unknown;
   /** Defaults to application/json when a body is sent. */
   contentType?: string;
+  /** Aborts the request in flight and ends a backoff at once (RequestAborted is thrown). */
   signal?: AbortSignal;
+  /**
+   * Ends a backoff at once and stops retrying, but still sends the first attempt even when
+   * already aborted: apply's requests after Ctrl-C (scaling a surge back) must go out once.
+   */
+  stopRetrying?: AbortSignal;
+  /** What backoffs sleep on: the injected clock (default: real timers). */
+  sleep?: Sleep;
   /** Retry policy; false sends once. Default: DEFAULT_RETRY. */
   retry?: RetryPolicy | false;
 }
@@ -60,23 +70,31 @@ export function onKubeRetry(listener: RetryListener): () => void {
   return () => retryListeners.delete(listener);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+/**
+ * Waits ms, resolving early when the signal aborts (the caller then checks the signal): the
+ * injected clock's sleep (`(ms, signal) => sleep(clock, ms, signal)`, src/clock.ts).
+ */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** Real timers: the default when no clock is injected. */
+export const timerSleep: Sleep = (ms, signal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
     const done = () => {
       clearTimeout(t);
-      signal?.removeEventListener('abort', abort);
-    };
-    const t = setTimeout(() => {
-      done();
+      signal?.removeEventListener('abort', done);
       resolve();
-    }, ms);
-    const abort = () => {
-      done();
-      reject(signal?.reason ?? new Error('aborted'));
     };
-    signal?.addEventListener('abort', abort, { once: true });
+    const t = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
   });
+
+/** Thrown when the signal stops a request or its retries (api-error.ts maps it to INTERRUPTED). */
+export class RequestAborted extends Error {
+  constructor(req: KubeRequest) {
+    super(`${req.method} ${req.path} was interrupted`);
+    this.name = 'AbortError';
+  }
 }
 
 /** Retry-After in seconds (the only form the API server sends), as milliseconds. */
@@ -92,13 +110,16 @@ function retryAfterMs(res: KubeResponse): number | undefined {
 export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<KubeResponse> {
   const policy = req.retry === false ? undefined : (req.retry ?? DEFAULT_RETRY);
   const attempts = policy?.attempts ?? 1;
+  const sleep = req.sleep ?? timerSleep;
+  const stopped = () => req.signal?.aborted === true || req.stopRetrying?.aborted === true;
   for (let attempt = 1; ; attempt++) {
+    if (req.signal?.aborted) throw new RequestAborted(req);
     let res: KubeResponse | undefined;
     let error: unknown;
     try {
       res = await sendOnce(kc, req);
     } catch (err) {
-      if (req.signal?.aborted) throw err;
+      if (req.signal?.aborted) throw new RequestAborted(req);
       error = err;
     }
     const retry =
@@ -109,11 +130,21 @@ export async function kubeRequest(kc: KubeConfig, req: KubeRequest): Promise<Kub
       if (res) return res;
       throw error;
     }
+    if (stopped()) throw new RequestAborted(req);
     const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     const delayMs = Math.min(policy.maxDelayMs, Math.max(backoff, res ? (retryAfterMs(res) ?? 0) : 0));
-    for (const l of retryListeners) l({ path: req.path, method: req.method, attempt, status: res?.status, error: error instanceof Error ? error.message : undefined, delayMs });
-    await sleep(delayMs, req.signal);
+    for (const l of retryListeners) l({ path: req.path, method: req.method, attempt, status: res?.status, error: errorName(error), delayMs });
+    const wake = req.signal && req.stopRetrying ? AbortSignal.any([req.signal, req.stopRetrying]) : (req.signal ?? req.stopRetrying);
+    await sleep(delayMs, wake);
+    if (stopped()) throw new RequestAborted(req);
   }
+}
+
+/** A connection error's code (never its message, which may quote the URL). */
+function errorName(error: unknown): string | undefined {
+  if (error === undefined) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'error';
 }
 
 /**
@@ -136,7 +167,7 @@ function keepAliveAgent(kc: KubeConfig, fresh: http.Agent | undefined): http.Age
 
 async function sendOnce(kc: KubeConfig, req: KubeRequest): Promise<KubeResponse> {
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  if (!cluster) throw new SdrainError('USAGE', 'Cannot send a request: the kubeconfig has no current cluster', { hint: 'Pass --context NAME, or set current-context in the kubeconfig.' });
   const url = new URL(cluster.server.replace(/\/+$/, '') + req.path);
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
   const init = (await kc.applyToFetchOptions({})) as { agent?: http.Agent; headers?: Headers };
@@ -161,7 +192,7 @@ async function sendOnce(kc: KubeConfig, req: KubeRequest): Promise<KubeResponse>
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
-        res.on('aborted', () => reject(new Error('the connection was reset while reading the response')));
+        res.on('aborted', () => reject(Object.assign(new Error('the connection was reset while reading the response'), { code: 'ECONNRESET' })));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown;

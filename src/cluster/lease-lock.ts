@@ -8,8 +8,21 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { SdrainError } from '../errors.js';
 import type { Lease } from '../model/k8s.js';
-import { kubeRequest } from './kube-request.js';
-import { responseError } from './kube-gateway.js';
+import { kubeRequest, type KubeRequest, type KubeResponse } from './kube-request.js';
+import { responseError as toResponseError, toClusterError } from './api-error.js';
+
+/** One lease request; a failure to get an answer is translated like every other API call. */
+async function send(kc: KubeConfig, req: KubeRequest, action: string, object: string): Promise<KubeResponse> {
+  try {
+    return await kubeRequest(kc, req);
+  } catch (err) {
+    throw toClusterError(err, { action, object, scope: 'apply' });
+  }
+}
+
+function responseError(res: KubeResponse, action: string, object: string) {
+  return toResponseError(res, { action, object, scope: 'apply' });
+}
 
 export const LOCK_LEASE_NAME = 'sdrain-apply';
 export const LOCK_DIGEST_ANNOTATION = 'sdrain.io/plan-digest';
@@ -79,14 +92,20 @@ export async function acquireLeaseLock(opts: LeaseLockOptions & { timeoutMs: num
     if (opts.signal?.aborted) throw new SdrainError('INTERRUPTED', 'Interrupted while waiting for the apply lock');
     // A 409 on our own write (e.g. a retry after a lost response) says nothing about a rival: look again at once.
     let lookAgainNow = false;
-    const got = await kubeRequest(opts.kc, { method: 'GET', path });
+    const got = await send(opts.kc, { method: 'GET', path, signal: opts.signal }, 'read', object);
     let current: Lease | undefined;
     if (got.status === 404) {
-      const res = await kubeRequest(opts.kc, {
-        method: 'POST',
-        path: leasePath(opts.namespace),
-        body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: opts.namespace, annotations }, spec: ourSpec(0) },
-      });
+      const res = await send(
+        opts.kc,
+        {
+          method: 'POST',
+          path: leasePath(opts.namespace),
+          body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: opts.namespace, annotations }, spec: ourSpec(0) },
+          signal: opts.signal,
+        },
+        'create',
+        object,
+      );
       if (res.status === 201 || res.status === 200) return startRenewal(opts, path, object, res.body as Lease);
       if (res.status !== 409) throw responseError(res, 'create', object);
       lookAgainNow = true;
@@ -100,7 +119,7 @@ export async function acquireLeaseLock(opts: LeaseLockOptions & { timeoutMs: num
           metadata: { ...current.metadata, annotations: { ...(current.metadata.annotations ?? {}), ...(annotations ?? {}) } },
           spec: ourSpec(transitions),
         };
-        const res = await kubeRequest(opts.kc, { method: 'PUT', path, body });
+        const res = await send(opts.kc, { method: 'PUT', path, body, signal: opts.signal }, 'take over', object);
         if (res.status === 200) return startRenewal(opts, path, object, res.body as Lease);
         if (res.status !== 409) throw responseError(res, 'take over', object);
         lookAgainNow = spec.holderIdentity === opts.holder;
@@ -143,7 +162,7 @@ function startRenewal(opts: LeaseLockOptions, path: string, object: string, writ
   let inFlight: Promise<void> = Promise.resolve();
   /** The lease as it is now, if still ours (undefined after noticing it is lost or gone). */
   const stillOurs = async (): Promise<Lease | undefined> => {
-    const got = await kubeRequest(opts.kc, { method: 'GET', path });
+    const got = await send(opts.kc, { method: 'GET', path }, 'read', object);
     if (got.status === 404) {
       lost.abort(new SdrainError('LOCKED', `Lost the apply lock: ${object} was deleted`));
       return undefined;
@@ -158,7 +177,7 @@ function startRenewal(opts: LeaseLockOptions, path: string, object: string, writ
   };
   const renew = async () => {
     if (stopped || lost.signal.aborted) return;
-    const put = (lease: Lease) => kubeRequest(opts.kc, { method: 'PUT', path, body: { ...lease, spec: { ...lease.spec, renewTime: microTime(opts.now()) } } });
+    const put = (lease: Lease) => send(opts.kc, { method: 'PUT', path, body: { ...lease, spec: { ...lease.spec, renewTime: microTime(opts.now()) } } }, 'renew', object);
     let res = await put(last);
     if (res.status === 409) {
       const lease = await stillOurs();
@@ -182,7 +201,7 @@ function startRenewal(opts: LeaseLockOptions, path: string, object: string, writ
       const put = (lease: Lease) => {
         const { holderIdentity: _h, ...rest } = lease.spec ?? {};
         void _h;
-        return kubeRequest(opts.kc, { method: 'PUT', path, body: { ...lease, spec: { ...rest, renewTime: microTime(opts.now()), leaseDurationSeconds: 1 } } });
+        return send(opts.kc, { method: 'PUT', path, body: { ...lease, spec: { ...rest, renewTime: microTime(opts.now()), leaseDurationSeconds: 1 } } }, 'release', object);
       };
       const res = await put(last);
       if (res.status !== 409) return;
@@ -193,13 +212,13 @@ function startRenewal(opts: LeaseLockOptions, path: string, object: string, writ
 }
 
 /** `sdrain unlock`: deletes the lease whoever holds it; returns what it held, if anything. */
-export async function forceUnlock(kc: KubeConfig, namespace: string, name = LOCK_LEASE_NAME): Promise<Lease | undefined> {
+export async function forceUnlock(kc: KubeConfig, namespace: string, name = LOCK_LEASE_NAME, signal?: AbortSignal): Promise<Lease | undefined> {
   const path = leasePath(namespace, name);
   const object = `Lease "${namespace}/${name}"`;
-  const got = await kubeRequest(kc, { method: 'GET', path });
+  const got = await send(kc, { method: 'GET', path, signal }, 'read', object);
   if (got.status === 404) return undefined;
   if (got.status !== 200) throw responseError(got, 'read', object);
-  const res = await kubeRequest(kc, { method: 'DELETE', path });
+  const res = await send(kc, { method: 'DELETE', path, signal }, 'delete', object);
   if (res.status !== 200 && res.status !== 202 && res.status !== 404) throw responseError(res, 'delete', object);
   return got.body as Lease;
 }

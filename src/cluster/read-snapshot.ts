@@ -8,11 +8,12 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../model/k8s.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { InputError } from '../errors.js';
 import { buildSnapshot } from '../snapshot/build-snapshot.js';
 import { slimObject } from '../snapshot/snapshot-file.js';
-import { kubeRequest } from './kube-request.js';
-import { toClusterError } from './connect.js';
+import type { RbacScope } from '../rbac/rules.js';
+import { ClusterError, InputError } from '../errors.js';
+import { kubeRequest, type Sleep } from './kube-request.js';
+import { toClusterError } from './api-error.js';
 
 /** One resource listed for a snapshot. */
 interface ListedResource {
@@ -47,7 +48,12 @@ export interface ReadLiveOptions {
   server?: string;
   /** Page size for list calls (the API server caps it anyway). */
   limit?: number;
+  /** Ctrl-C: aborts the requests in flight and any backoff between retries. */
   signal?: AbortSignal;
+  /** The clock retries sleep on (default: real timers). */
+  sleep?: Sleep;
+  /** Which `sdrain rbac --for` role a 403 hint names (default: plan). */
+  scope?: RbacScope;
   /** Told about optional resources the server does not serve. */
   onWarning?: (message: string) => void;
   /**
@@ -81,29 +87,29 @@ function suppliedItems(r: ListedResource, opts: ReadLiveOptions): Promise<KubeOb
   return items?.then(
     (list) => list.map((item) => normalize(item, r)),
     (err: unknown) => {
-      throw toClusterError(err, `list ${r.kind} objects`);
+      throw toClusterError(err, { action: `list ${r.kind} objects`, scope: opts.scope ?? 'plan' });
     },
   );
 }
 
 async function listAll(kc: KubeConfig, r: ListedResource, opts: ReadLiveOptions): Promise<KubeObject[]> {
   const items: KubeObject[] = [];
-  const action = `list ${r.kind} objects`;
+  const call = { action: `list ${r.kind} objects`, scope: opts.scope ?? 'plan' };
   let cont: string | undefined;
   for (let page = 0; ; page++) {
     let res;
     try {
-      res = await kubeRequest(kc, { method: 'GET', path: r.path, query: { limit: String(opts.limit ?? 500), continue: cont }, signal: opts.signal });
+      res = await kubeRequest(kc, { method: 'GET', path: r.path, query: { limit: String(opts.limit ?? 500), continue: cont }, signal: opts.signal, sleep: opts.sleep });
     } catch (err) {
-      throw toClusterError(err, action);
+      throw toClusterError(err, call);
     }
     if (res.status === 404 && r.optional && page === 0) {
       opts.onWarning?.(`The API server does not serve ${r.path}: no ${r.kind} objects read.`);
       return [];
     }
-    if (res.status !== 200) throw toClusterError({ code: res.status, body: res.body }, action);
+    if (res.status !== 200) throw toClusterError({ code: res.status, body: res.body }, call);
     const body = res.body as { items?: unknown; metadata?: { continue?: string } } | undefined;
-    if (!body || !Array.isArray(body.items)) throw toClusterError(new Error(`the server's answer for ${r.path} has no items list`), action);
+    if (!body || !Array.isArray(body.items)) throw new ClusterError(`Cannot ${call.action}: the server's answer for ${r.path} has no items list`, { status: res.status });
     for (const item of body.items as KubeObject[]) items.push(normalize(item, r));
     cont = body.metadata?.continue || undefined;
     if (!cont) return items;

@@ -10,9 +10,11 @@
  * and one watch. A view notifies its listeners only when one of its objects changed.
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { keyOfObject } from '../kube/object-key.js';
+import { compareStrings } from '../placement/compare-strings.js';
 import { ClusterError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
-import { forbiddenHint } from './access-review.js';
+import { toClusterError } from './api-error.js';
 import type { ObjectCache, WatchQuery } from './cluster-gateway.js';
 import { kubeRequest } from './kube-request.js';
 
@@ -29,14 +31,10 @@ export function collectionPath(query: WatchQuery): string {
   return r.namespaced && query.namespace ? `${r.group}/namespaces/${encodeURIComponent(query.namespace)}/${r.plural}` : `${r.group}/${r.plural}`;
 }
 
-function keyOf(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
+const keyOf = keyOfObject;
 
 function byKey(a: KubeObject, b: KubeObject): number {
-  const ka = keyOf(a);
-  const kb = keyOf(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  return compareStrings(keyOf(a), keyOf(b));
 }
 
 /**
@@ -48,11 +46,8 @@ function authFailure(status: unknown, verb: string, query: WatchQuery, message?:
   const r = RESOURCE[query.kind];
   const group = r.group.startsWith('/apis/') ? r.group.split('/')[2]! : '';
   const ns = r.namespaced && query.namespace ? ` in the namespace "${query.namespace}"` : '';
-  const denied = message ?? `cannot ${verb} resource "${r.plural}" in API group "${group}"${ns}`;
-  return new ClusterError(`Cannot ${verb} ${r.plural}: the server answered HTTP ${status}${status === 403 ? ` Forbidden: ${denied}` : ' Unauthorized'}`, {
-    status,
-    hint: status === 403 ? forbiddenHint(denied) : 'check the credentials and RBAC of the kubeconfig user',
-  });
+  const denied = message ?? (status === 403 ? `${r.plural} is forbidden: cannot ${verb} resource "${r.plural}" in API group "${group}"${ns}` : 'Unauthorized');
+  return toClusterError({ code: status, body: { message: denied, reason: status === 403 ? 'Forbidden' : 'Unauthorized' } }, { action: `${verb} ${r.plural}`, scope: 'apply' }) as ClusterError;
 }
 
 /** How long to wait before re-listing after an error. */
@@ -75,7 +70,7 @@ export interface WatchCache<T extends KubeObject = KubeObject> extends ObjectCac
 
 /**
  * Every page of a list (`limit` + `continue`); the resourceVersion is the list's, the same on
- * every page. A non-200 answer throws `{ code, body }` (connect.ts toClusterError reads it).
+ * every page. A non-200 answer throws `{ code, body }` (api-error.ts toClusterError reads it).
  */
 async function listAllPages<T extends KubeObject>(
   kc: KubeConfig,
@@ -89,7 +84,7 @@ async function listAllPages<T extends KubeObject>(
     const res = await kubeRequest(kc, { method: 'GET', path, query: { ...query, limit: String(PAGE_SIZE), continue: cont } });
     if (res.status !== 200) throw Object.assign(new Error(`list ${path} answered HTTP ${res.status}`), { code: res.status, body: res.body });
     const list = res.body as { metadata?: { resourceVersion?: string; continue?: string }; items?: T[] } | undefined;
-    if (!list || !Array.isArray(list.items)) throw new Error(`the server's answer for ${path} has no items list`);
+    if (!list || !Array.isArray(list.items)) throw new ClusterError(`Cannot list ${path}: the server's answer has no items list`, { status: res.status });
     for (const item of list.items) items.push(item);
     rv ||= list.metadata?.resourceVersion ?? '';
     cont = list.metadata?.continue || undefined;
@@ -177,7 +172,7 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
     } catch (err) {
       if (!synced) {
         synced = true;
-        rejectSynced(err);
+        rejectSynced(toClusterError(err, { action: `list ${RESOURCE[query.kind].plural}`, scope: 'apply' }));
         stopped = true;
         return;
       }

@@ -1,11 +1,11 @@
 /**
- * Watches the simulator's store (not the API, not apply's own events) and records, per
- * workload, the least number of ready pods seen while observing. A pod counts as ready when its
- * Ready condition is True and it is not terminating: a terminating pod is taken out of Service
- * endpoints at once, so it serves no traffic even while its containers still run.
+ * The demo's view of the simulator's ready observer (src/sim/ready-observer.ts): workloads named
+ * "Deployment default/nginx", their pods found through ReplicaSet owners, the least ready count
+ * of each since the start.
  */
 import type { KubeObject, Pod } from '../model/k8s.js';
 import type { Store } from '../sim/store/types.js';
+import { observeReady as observe, type ReadyTrack } from '../sim/ready-observer.js';
 
 /** "Deployment default/nginx": how the demo names a workload. */
 export type WorkloadKey = string;
@@ -30,37 +30,18 @@ export function workloadOf(store: Store, pod: KubeObject): WorkloadKey | undefin
   return dep ? `Deployment ${ns}/${dep.name}` : undefined;
 }
 
-function isReady(pod: Pod): boolean {
-  if (pod.metadata.deletionTimestamp) return false;
-  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-/** Starts observing `workloads`; synchronous with every store write, so no dip is missed. */
+/** Starts observing `workloads` with the simulator's ready observer (src/sim/ready-observer.ts). */
 export function observeReady(store: Store, workloads: readonly WorkloadKey[]): ReadyObserver {
-  const watched = new Set(workloads);
-  const current = new Map<WorkloadKey, number>();
-  const min = new Map<WorkloadKey, number>();
-  const count = (key: WorkloadKey) => {
-    const [, ref] = key.split(' ');
-    const ns = ref?.split('/')[0];
-    return store.list<Pod>('Pod', { namespace: ns }).filter((p) => isReady(p) && workloadOf(store, p) === key).length;
-  };
-  const update = (key: WorkloadKey) => {
-    const n = count(key);
-    current.set(key, n);
-    min.set(key, Math.min(n, min.get(key) ?? n));
-  };
-  for (const key of watched) update(key);
-  const unsubscribe = store.on((e) => {
-    if (e.kind !== 'Pod') return;
-    for (const obj of [e.object, e.old]) {
-      const key = obj && workloadOf(store, obj);
-      if (key && watched.has(key)) update(key);
-    }
-  });
+  const tracks: ReadyTrack[] = [...new Set(workloads)].map((key) => ({
+    key,
+    namespace: key.split(' ')[1]?.split('/')[0] ?? '',
+    owns: (pod: Pod) => workloadOf(store, pod) === key,
+  }));
+  const obs = observe(store, tracks);
+  const each = (f: (key: string) => number) => new Map(tracks.map((t) => [t.key, f(t.key)]));
   return {
-    minReady: () => new Map(min),
-    ready: () => new Map(current),
-    stop: unsubscribe,
+    minReady: () => each(obs.min),
+    ready: () => each(obs.current),
+    stop: obs.stop,
   };
 }

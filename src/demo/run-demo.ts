@@ -24,10 +24,11 @@ import { FAST_TERMINATION_MS } from '../sim/controllers/sim-annotations.js';
 import { connect } from '../cluster/connect.js';
 import { createKubeGateway } from '../cluster/kube-gateway.js';
 import { readLiveSnapshot } from '../cluster/read-snapshot.js';
-import type { CliIO } from '../cli/io.js';
-import { loadCluster } from '../cli/commands/cluster-source.js';
-import { renderPlanAs } from '../cli/commands/show.js';
-import { runApply, wallClock } from '../cli/commands/apply-run.js';
+import type { CliIO } from '../app/io.js';
+import { loadCluster } from '../app/cluster-source.js';
+import { renderPlanAs } from '../render/plan-as.js';
+import { runApply } from '../app/apply-run.js';
+import { wallSleep } from '../apply/wall-clock.js';
 import { makeStyle } from '../render/style.js';
 import { demoCluster, DEMO_LEFT_OUT } from './demo-cluster.js';
 import { observeReady, type WorkloadKey } from './ready-observer.js';
@@ -129,7 +130,7 @@ async function measurePlainEviction(
   const kubeconfig = join(dir, 'kubeconfig-plain');
   await writeFile(kubeconfig, sim.kubeconfig, { mode: 0o600 });
   const { kc, server } = connect({ kubeconfig, env: io.env, cwd: io.cwd });
-  const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal }) });
+  const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallSleep }), signal: io.signal, sleep: wallSleep });
   const replicas = new Map<WorkloadKey, number>();
   for (const w of plan.waves) for (const a of w.actions) replicas.set(workloadKey(a.workload.kind, a.workload.namespace, a.workload.name), a.replicas);
   const observer = observeReady(sim.store, keys);
@@ -137,7 +138,7 @@ async function measurePlainEviction(
   const stamp = () => `+${((Date.now() - started) / 1000).toFixed(1)}s`;
   const nodes = plan.waves.flatMap((w) => w.nodes);
   const result = await plainEviction(gateway, nodes, {
-    sleep: (ms) => wallClock.sleep(ms, io.signal),
+    sleep: (ms) => wallSleep(ms, io.signal),
     now: () => Date.now(),
     retryForMs: 30_000,
     onLine: (l) => io.stderr(`${stamp()} ${l}\n`),
@@ -148,7 +149,7 @@ async function measurePlainEviction(
   while (Date.now() < deadline && !io.signal.aborted) {
     const ready = observer.ready();
     if (keys.every((k) => (ready.get(k) ?? 0) >= (replicas.get(k) ?? 0))) break;
-    await wallClock.sleep(100, io.signal);
+    await wallSleep(100, io.signal);
   }
   observer.stop();
   const recovered = keys.every((k) => (observer.ready().get(k) ?? 0) >= (replicas.get(k) ?? 0));

@@ -8,50 +8,60 @@ import type { MaintenanceSpec } from './spec.js';
 import type { ObjectRef } from './k8s.js';
 
 export const PLAN_API_VERSION = 'sdrain.io/v1alpha1';
-export const PLAN_FORMAT_VERSION = 1;
+/**
+ * 2: typed `why`, `arrivedPods` and untouched `reason` codes (format 1 kept them as prose in
+ * `reason`); a typed fingerprint. Format 1 files are still read (src/planfile/format-1.ts).
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Severity = 'error' | 'warning' | 'info';
 
-export type FindingCode =
-  | 'UNPLACEABLE'
-  | 'INSUFFICIENT_CAPACITY'
-  | 'DOWNTIME'
-  | 'PDB_BLOCKS'
-  | 'PDB_MULTIPLE'
-  | 'RWO_VOLUME'
-  | 'UNMANAGED_POD'
-  | 'LOCAL_STORAGE'
-  | 'NODE_NOT_FOUND'
-  | 'NODE_NOT_READY'
-  | 'NODE_SKIPPED'
-  | 'NO_NODES'
-  | 'SAFE_TO_EVICT_FALSE'
-  | 'DO_NOT_DISRUPT'
-  | 'PAUSED_DEPLOYMENT'
-  | 'ONDELETE_STATEFULSET'
-  | 'NOT_FULLY_AVAILABLE'
-  | 'HPA_OWNS_REPLICAS'
-  | 'GITOPS_OWNS_REPLICAS'
-  | 'METHOD_FALLBACK'
-  | 'DAEMONSET_POD'
-  | 'MIRROR_POD'
-  | 'COMPLETED_POD'
-  | 'UNKNOWN_OWNER'
-  | 'AFFINITY_EVICT'
-  | 'WINDOW'
+/**
+ * Every finding code, as a closed list: a code not listed here does not compile, and a plan
+ * file carrying one is refused by the reader (it was written by another sdrain).
+ */
+export const FINDING_CODES = [
+  'UNPLACEABLE',
+  'INSUFFICIENT_CAPACITY',
+  'DOWNTIME',
+  'PDB_BLOCKS',
+  'PDB_MULTIPLE',
+  'RWO_VOLUME',
+  'UNMANAGED_POD',
+  'LOCAL_STORAGE',
+  'NODE_NOT_FOUND',
+  'NODE_NOT_READY',
+  'NODE_SKIPPED',
+  'NO_NODES',
+  'SAFE_TO_EVICT_FALSE',
+  'DO_NOT_DISRUPT',
+  'PAUSED_DEPLOYMENT',
+  'ONDELETE_STATEFULSET',
+  'NOT_FULLY_AVAILABLE',
+  'HPA_OWNS_REPLICAS',
+  'GITOPS_OWNS_REPLICAS',
+  'METHOD_FALLBACK',
+  'DAEMONSET_POD',
+  'MIRROR_POD',
+  'COMPLETED_POD',
+  'UNKNOWN_OWNER',
+  'AFFINITY_EVICT',
+  'WINDOW',
   /** info: a pod already being deleted is left alone (listed in wave.untouched). */
-  | 'TERMINATING_POD'
+  'TERMINATING_POD',
   /** warning: a pod of a controller sdrain does not roll (Job, ReplicationController, bare ReplicaSet, custom) is evicted. */
-  | 'EVICT_ONLY_OWNER'
+  'EVICT_ONLY_OWNER',
   /** warning: roll/surge bypass a PodDisruptionBudget that is already at its limit (or that the move would go below). */
-  | 'PDB_AT_LIMIT'
+  'PDB_AT_LIMIT',
   /** warning: the workload's pods name another scheduler (spec.schedulerName); placement is predicted with kube-scheduler's rules. */
-  | 'CUSTOM_SCHEDULER'
+  'CUSTOM_SCHEDULER',
   /** warning: new pods' unbound claims were assumed bindable because the snapshot holds no StorageClass. */
-  | 'STORAGE_CLASS_UNKNOWN'
+  'STORAGE_CLASS_UNKNOWN',
   /** warning: the estimated duration does not fit inside spec.window (from notBefore, or planning's end, to notAfter). */
-  | 'WINDOW_TOO_SHORT'
-  | (string & {});
+  'WINDOW_TOO_SHORT',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
 
 export interface Finding {
   severity: Severity;
@@ -84,6 +94,42 @@ export interface ResolvedStrategy {
   partition?: number;
 }
 
+/**
+ * Why a method was chosen, as a code with its parameters (`reason` is the sentence rendered
+ * from it by src/plan/method-reason.ts). `from` is the method the spec asked for.
+ */
+export type MethodReason =
+  /** The spec's default for the kind (spec.workloads.deployment / statefulSet). */
+  | { code: 'DEFAULT'; kind: 'Deployment' | 'StatefulSet' }
+  /** spec.workloads.overrides[override - 1] matched. */
+  | { code: 'OVERRIDE'; override: number }
+  /** The override asked for a method this kind cannot use (a Deployment's "delete"). */
+  | { code: 'UNSUPPORTED_METHOD'; from: string }
+  /** A paused Deployment does not roll out nor scale cleanly. */
+  | { code: 'PAUSED'; from: Method }
+  /** An HPA or a GitOps controller owns spec.replicas: surge would fight it. */
+  | { code: 'REPLICAS_OWNED'; from: Method; owner: 'hpa' | 'gitops' }
+  /** A ReadWriteOnce claim cannot be attached by the new pod while the old one holds it. */
+  | { code: 'RWO_VOLUME'; from: Method }
+  /** A StatefulSet pod's replacement keeps its name: only evict or roll. */
+  | { code: 'STATEFULSET'; from: string }
+  /** OnDelete: a restart would replace nothing. */
+  | { code: 'ONDELETE'; from: Method }
+  /** A partition keeps the ordinals below it from being replaced by a restart. */
+  | { code: 'PARTITIONED'; from: Method }
+  /** spec.affinity evict: the new pods would fit nowhere, so waiting for them never ends. */
+  | { code: 'FITS_NOWHERE'; from: Method }
+  /** The update strategy's values cannot be resolved (an error finding says which). */
+  | { code: 'INVALID_STRATEGY' }
+  /** A pod without a controller; `delete` when spec.workloads.unmanaged is delete. */
+  | { code: 'UNMANAGED'; delete: boolean }
+  /** The pod's controller is not in the cluster data. */
+  | { code: 'UNKNOWN_OWNER' }
+  /** A controller sdrain does not roll (Job, ReplicationController, bare ReplicaSet, custom). */
+  | { code: 'EVICT_ONLY_OWNER'; kind: string };
+
+export type MethodReasonCode = MethodReason['code'];
+
 export interface Action {
   workload: ObjectRef & { uid?: string };
   method: Method;
@@ -98,8 +144,15 @@ export interface Action {
   expectedMinReady: number;
   /** Extra pods created at peak while moving (surge pods, all replicas' surge for roll). */
   surgePods: number;
-  /** Why this method was chosen (default, override, fallback). */
+  /** Why this method was chosen: what apply and tools read. */
+  why: MethodReason;
+  /** The sentence rendered from `why`, for people (never parsed). */
   reason: string;
+  /**
+   * Pods of this workload the planner expects an earlier wave to place on these nodes (they are
+   * not in `pods`: they do not exist yet); apply moves them with the workload.
+   */
+  arrivedPods: number;
   /** How long apply is expected to take for this move (src/plan/estimate-duration.ts). Absent in plans written before it existed. */
   estimate?: ActionEstimate;
 }
@@ -159,6 +212,9 @@ export interface PlanEstimate {
   caveats: string[];
 }
 
+/** Why a pod on a wave's node stays where it is. */
+export type UntouchedReason = 'daemonset' | 'mirror' | 'completed' | 'terminating';
+
 export interface Wave {
   /** 1-based. */
   index: number;
@@ -168,16 +224,88 @@ export interface Wave {
   surge: ResourceAmounts;
   /** Free resources on the schedulable nodes remaining during this wave. */
   free: ResourceAmounts;
-  /** Pods left alone on these nodes (DaemonSet, mirror, completed), by node then name. */
-  untouched: { node: string; pod: string; namespace: string; reason: string }[];
+  /** Pods left alone on these nodes (DaemonSet, mirror, completed, terminating), by node then name. */
+  untouched: { node: string; pod: string; namespace: string; reason: UntouchedReason }[];
   /** How long the wave is expected to take. Absent in plans written before it existed. */
   estimate?: WaveEstimate;
+}
+
+/** The facts of a node placement reads (fingerprint.nodes / fingerprint.targetNodes). */
+export interface NodeFacts {
+  unschedulable: boolean;
+  taints: { key: string; value: string; effect: string }[];
+  labels: Record<string, string>;
+  /** status.allocatable as the API server reports it (quantities as strings). */
+  allocatable: Record<string, string>;
+}
+
+/** The facts of a workload the method choice reads (fingerprint.workloads). */
+export interface WorkloadFacts {
+  uid: string;
+  /** False when the owner is not in the cluster data (then no other field is set). */
+  present: boolean;
+  replicas?: number | null;
+  selector?: unknown;
+  /** Deployments: spec.strategy as written. */
+  strategy?: unknown;
+  /** Deployments: spec.paused. */
+  paused?: boolean;
+  /** StatefulSets: spec.updateStrategy as written. */
+  updateStrategy?: unknown;
+  /** `sha256:` of the pod template's scheduling-relevant fields. */
+  template?: string;
+  /** Labels/annotations of Argo CD or Flux on the workload, sorted. */
+  gitopsMarkers?: string[];
+}
+
+/** The facts of a pod on a wave's node (fingerprint.pods). */
+export interface PodFacts {
+  uid: string;
+  node: string;
+  /** `kind/name/uid` of its controller, or "". */
+  owner: string;
+  /** [cluster-autoscaler safe-to-evict, karpenter do-not-disrupt] annotation values, "" when absent. */
+  optOut: [string, string];
+}
+
+export interface PdbFacts {
+  uid: string;
+  selector: unknown;
+  minAvailable: number | string | null;
+  maxUnavailable: number | string | null;
+  unhealthyPodEvictionPolicy: string | null;
+}
+
+export interface HpaFacts {
+  uid: string;
+  /** `kind/name` of spec.scaleTargetRef, or "". */
+  target: string;
+  minReplicas: number | null;
+  maxReplicas: number | null;
+}
+
+/**
+ * Decision-relevant facts apply compares to detect drift, keyed by object: nodes and targetNodes
+ * by node name, pods/pdbs/hpas by `namespace/name`, workloads by `kind/namespace/name`.
+ */
+export interface Fingerprint {
+  /** Every node not being drained. */
+  nodes: Record<string, NodeFacts>;
+  /** The nodes being drained. */
+  targetNodes: Record<string, NodeFacts>;
+  /** Pods on the nodes being drained. */
+  pods: Record<string, PodFacts>;
+  /** Workloads with pods on the nodes being drained. */
+  workloads: Record<string, WorkloadFacts>;
+  pdbs: Record<string, PdbFacts>;
+  hpas: Record<string, HpaFacts>;
 }
 
 export interface Plan {
   apiVersion: typeof PLAN_API_VERSION;
   kind: 'Plan';
-  formatVersion: typeof PLAN_FORMAT_VERSION;
+  /** The file's format: always PLAN_FORMAT_VERSION when written; 1 for a format-1 file read (and upgraded in memory). */
+  formatVersion: 1 | typeof PLAN_FORMAT_VERSION;
   /** `sha256:<hex>` of the canonical content without this field. */
   digest: string;
   /** sdrain version that wrote it. */
@@ -193,7 +321,7 @@ export interface Plan {
    * strategies, selectors, PDBs, HPAs, node capacity/taints/labels used by placement. Never
    * env values, Secret data or tokens.
    */
-  fingerprint: Record<string, unknown>;
+  fingerprint: Fingerprint;
   /** How long apply is expected to take in total. Absent in plans written before it existed. */
   estimate?: PlanEstimate;
 }

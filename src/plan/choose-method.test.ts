@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { methodReasonText } from './method-reason.js';
 import { buildClusterIndex } from './cluster-index.js';
 import { chooseMethod } from './choose-method.js';
 import { resolveWorkload } from './resolve-workload.js';
@@ -79,7 +80,7 @@ describe('chooseMethod', () => {
       const d = decide(c.b(), c.over);
       expect(d.method).toBe(c.method);
       expect(d.findings.map((f) => f.code)).toEqual(c.codes);
-      if (c.reason) expect(d.reason).toMatch(c.reason);
+      if (c.reason) expect(methodReasonText(d.why)).toMatch(c.reason);
     });
   }
 

@@ -5,7 +5,7 @@
  * StatefulSet). Every fallback is reported as a finding so the reviewer sees why.
  */
 import type { Deployment, Pod, StatefulSet } from '../model/k8s.js';
-import type { Method, ResolvedStrategy, Severity } from '../model/plan.js';
+import type { FindingCode, Method, MethodReason, ResolvedStrategy, Severity } from '../model/plan.js';
 import type { MaintenanceSpec, WorkloadOverride } from '../model/spec.js';
 import { desiredReplicas, resolveDeploymentStrategy, resolveStatefulSetStrategy } from '../kube/rolling.js';
 import type { ClusterIndex } from './cluster-index.js';
@@ -17,7 +17,7 @@ import { rwoClaims } from './rwo-claims.js';
 /** A finding about a workload, before a wave and node are attached. */
 export interface WorkloadFinding {
   severity: Severity;
-  code: string;
+  code: FindingCode;
   message: string;
   hint?: string;
 }
@@ -27,7 +27,7 @@ export interface MethodDecision {
   strategy: ResolvedStrategy;
   /** spec.replicas (or the owner's pod count for controllers sdrain does not model). */
   replicas: number;
-  reason: string;
+  why: MethodReason;
   findings: WorkloadFinding[];
 }
 
@@ -54,7 +54,7 @@ function invalidStrategy(w: Workload, replicas: number, err: unknown): MethodDec
     method: 'evict',
     strategy: NO_STRATEGY,
     replicas,
-    reason: 'fallback: its update strategy cannot be resolved',
+    why: { code: 'INVALID_STRATEGY' },
     findings: [
       {
         severity: 'error',
@@ -77,13 +77,13 @@ function decideDeployment(w: Workload, dep: Deployment, spec: MaintenanceSpec, i
   const strategy: ResolvedStrategy = { type: rollout.type, maxSurge: rollout.maxSurge, maxUnavailable: rollout.maxUnavailable };
   const match = matchOverride(w, spec.spec.workloads.overrides);
   let method = (match?.override.method ?? spec.spec.workloads.deployment) as Method;
-  let reason = match ? `override #${match.position}` : 'default for Deployments';
+  let why: MethodReason = match ? { code: 'OVERRIDE', override: match.position } : { code: 'DEFAULT', kind: 'Deployment' };
   const findings: WorkloadFinding[] = [];
 
   if (method !== 'roll' && method !== 'surge' && method !== 'evict') {
     findings.push({ severity: 'warning', code: 'METHOD_FALLBACK', message: `${label(w)} cannot be moved by "${method}": its pods are evicted instead` });
     method = 'evict';
-    reason = `fallback from "${String(match?.override.method)}"`;
+    why = { code: 'UNSUPPORTED_METHOD', from: String(match?.override.method) };
   }
   if ((method === 'roll' || method === 'surge') && dep.spec.paused === true) {
     findings.push({
@@ -92,7 +92,7 @@ function decideDeployment(w: Workload, dep: Deployment, spec: MaintenanceSpec, i
       message: `${label(w)} is paused: its pods on the node are evicted (honouring PodDisruptionBudgets) instead of ${method === 'roll' ? 'restarted — a paused Deployment does not roll out' : 'surged — scaling a paused rollout would spread new replicas over its old and new ReplicaSets'}`,
       hint: 'Resume the Deployment (kubectl rollout resume) before planning to move it without eviction',
     });
-    reason = `fallback from ${method}: Deployment is paused`;
+    why = { code: 'PAUSED', from: method };
     method = 'evict';
   }
   if (method === 'surge') {
@@ -104,7 +104,7 @@ function decideDeployment(w: Workload, dep: Deployment, spec: MaintenanceSpec, i
         code: owner.kind === 'hpa' ? 'HPA_OWNS_REPLICAS' : 'GITOPS_OWNS_REPLICAS',
         message: `${label(w)} is restarted (roll) instead of surged: ${who} owns spec.replicas and would undo a temporary scale-up`,
       });
-      reason = `fallback from surge: ${owner.kind === 'hpa' ? 'an HPA' : 'a GitOps controller'} owns spec.replicas`;
+      why = { code: 'REPLICAS_OWNED', from: 'surge', owner: owner.kind === 'hpa' ? 'hpa' : 'gitops' };
       method = 'roll';
     }
   }
@@ -118,11 +118,11 @@ function decideDeployment(w: Workload, dep: Deployment, spec: MaintenanceSpec, i
         message: `${label(w)} mounts ReadWriteOnce claim(s) ${claims.map((c) => `"${c}"`).join(', ')}: a new pod on another node could not attach them while the old pod holds them, so its pods are evicted instead of ${method === 'surge' ? 'surged' : 'rolled'}`,
         hint: 'Expect the pod to be down while its volume moves; use a ReadWriteMany claim to avoid it',
       });
-      reason = `fallback from ${method}: ReadWriteOnce volume`;
+      why = { code: 'RWO_VOLUME', from: method };
       method = 'evict';
     }
   }
-  return { method, strategy, replicas, reason, findings };
+  return { method, strategy, replicas, why, findings };
 }
 
 function decideStatefulSet(w: Workload, sts: StatefulSet, spec: MaintenanceSpec): MethodDecision {
@@ -137,7 +137,7 @@ function decideStatefulSet(w: Workload, sts: StatefulSet, spec: MaintenanceSpec)
   if (rollout.type === 'RollingUpdate') strategy.partition = rollout.partition;
   const match = matchOverride(w, spec.spec.workloads.overrides);
   let method = (match?.override.method ?? spec.spec.workloads.statefulSet) as Method;
-  let reason = match ? `override #${match.position}` : 'default for StatefulSets';
+  let why: MethodReason = match ? { code: 'OVERRIDE', override: match.position } : { code: 'DEFAULT', kind: 'StatefulSet' };
   const findings: WorkloadFinding[] = [];
   if (method !== 'roll' && method !== 'evict') {
     findings.push({
@@ -145,7 +145,7 @@ function decideStatefulSet(w: Workload, sts: StatefulSet, spec: MaintenanceSpec)
       code: 'METHOD_FALLBACK',
       message: `${label(w)} cannot be moved by "${method}" (a StatefulSet pod's replacement keeps its name, so it cannot start before the old pod is gone): its pods are evicted instead`,
     });
-    reason = `fallback from ${method}: StatefulSet`;
+    why = { code: 'STATEFULSET', from: method };
     method = 'evict';
   }
   if (method === 'roll' && rollout.type === 'OnDelete') {
@@ -154,7 +154,7 @@ function decideStatefulSet(w: Workload, sts: StatefulSet, spec: MaintenanceSpec)
       code: 'ONDELETE_STATEFULSET',
       message: `${label(w)} uses the OnDelete update strategy, so a restart would replace nothing: its pods on the node are evicted instead, one at a time`,
     });
-    reason = 'fallback from roll: OnDelete strategy';
+    why = { code: 'ONDELETE', from: 'roll' };
     method = 'evict';
   }
   if (method === 'roll' && rollout.partition > 0) {
@@ -163,10 +163,10 @@ function decideStatefulSet(w: Workload, sts: StatefulSet, spec: MaintenanceSpec)
       code: 'METHOD_FALLBACK',
       message: `${label(w)} has partition ${rollout.partition}: a restart would not replace ordinals below it, so its pods on the node are evicted instead, one at a time`,
     });
-    reason = 'fallback from roll: partitioned StatefulSet';
+    why = { code: 'PARTITIONED', from: 'roll' };
     method = 'evict';
   }
-  return { method, strategy, replicas, reason, findings };
+  return { method, strategy, replicas, why, findings };
 }
 
 /** Decides the method for one workload whose `pods` sit on the wave's nodes. */
@@ -175,7 +175,7 @@ export function chooseMethod(w: Workload, spec: MaintenanceSpec, index: ClusterI
   if (w.category === 'statefulset' && w.object) return decideStatefulSet(w, w.object as StatefulSet, spec);
   if (w.category === 'unmanaged') {
     const del = spec.spec.workloads.unmanaged === 'delete';
-    return { method: del ? 'delete' : 'evict', strategy: NO_STRATEGY, replicas: 1, reason: del ? 'unmanaged pod: spec.workloads.unmanaged is delete' : 'unmanaged pod', findings: [] };
+    return { method: del ? 'delete' : 'evict', strategy: NO_STRATEGY, replicas: 1, why: { code: 'UNMANAGED', delete: del }, findings: [] };
   }
   const specReplicas = (w.object?.spec as { replicas?: unknown } | undefined)?.replicas;
   const ownerPods = index.podsByController.get(w.key)?.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length ?? pods.length;
@@ -184,7 +184,7 @@ export function chooseMethod(w: Workload, spec: MaintenanceSpec, index: ClusterI
     method: 'evict',
     strategy: NO_STRATEGY,
     replicas,
-    reason: w.category === 'unknown-owner' ? 'owner not in the cluster data' : `${w.ref.kind} is moved by eviction`,
+    why: w.category === 'unknown-owner' ? { code: 'UNKNOWN_OWNER' } : { code: 'EVICT_ONLY_OWNER', kind: w.ref.kind },
     findings: [],
   };
 }

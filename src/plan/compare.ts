@@ -3,11 +3,10 @@
  * identical bytes on every machine and locale.
  */
 import type { KubeObject, ObjectRef } from '../model/k8s.js';
+import { compareStrings } from '../placement/compare-strings.js';
 
-/** Code-unit order, like Go's string comparison. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Code-unit order, like Go's string comparison (the one copy lives beside placement, which the simulator shares). */
+export { compareStrings };
 
 /** Objects by namespace, name, uid — the snapshot's canonical order. */
 export function compareObjects(a: KubeObject, b: KubeObject): number {

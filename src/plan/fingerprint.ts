@@ -6,30 +6,18 @@
  * annotations no rule reads, or Secret data.
  */
 import { createHash } from 'node:crypto';
+import { keyOfObject } from '../kube/object-key.js';
 import type { Deployment, KubeObject, Node, Pod, PodTemplate, StatefulSet } from '../model/k8s.js';
+import type { Fingerprint, HpaFacts, NodeFacts, PdbFacts, PodFacts, WorkloadFacts } from '../model/plan.js';
 import type { ClusterIndex } from './cluster-index.js';
 import { compareStrings } from './compare.js';
+import { compactCanonicalJson } from '../planfile/canonical-json.js';
 import type { Workload } from './resolve-workload.js';
 import { controllerOf } from '../kube/pod.js';
 import { SAFE_TO_EVICT_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION } from './filters/opt-out-filter.js';
 
-/** JSON with object keys sorted at every level: equal data gives equal text. */
-export function sortedJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort(compareStrings)) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
+/** JSON with object keys sorted at every level, on one line: equal data gives equal text. */
+export const sortedJson = compactCanonicalJson;
 
 /** sha256 of the scheduling-relevant part of a pod template (what placement and the rules read). */
 export function templateHash(template: PodTemplate | undefined): string {
@@ -52,7 +40,7 @@ export function templateHash(template: PodTemplate | undefined): string {
   return `sha256:${createHash('sha256').update(sortedJson(relevant)).digest('hex')}`;
 }
 
-function nodeFacts(node: Node): Record<string, unknown> {
+function nodeFacts(node: Node): NodeFacts {
   return {
     unschedulable: node.spec?.unschedulable === true,
     taints: (node.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value ?? '', effect: t.effect })),
@@ -61,9 +49,9 @@ function nodeFacts(node: Node): Record<string, unknown> {
   };
 }
 
-function workloadFacts(w: Workload): Record<string, unknown> {
+function workloadFacts(w: Workload): WorkloadFacts {
   const o = w.object as KubeObject | undefined;
-  const facts: Record<string, unknown> = { uid: w.ref.uid ?? '', present: o !== undefined };
+  const facts: WorkloadFacts = { uid: w.ref.uid ?? '', present: o !== undefined };
   if (!o) return facts;
   const spec = o.spec as Partial<Deployment['spec'] & StatefulSet['spec']> | undefined;
   facts.replicas = spec?.replicas ?? null;
@@ -81,7 +69,7 @@ function workloadFacts(w: Workload): Record<string, unknown> {
   return facts;
 }
 
-function podFacts(pod: Pod): Record<string, unknown> {
+function podFacts(pod: Pod): PodFacts {
   const ctl = controllerOf(pod);
   const a = pod.metadata.annotations ?? {};
   return {
@@ -109,27 +97,27 @@ export interface FingerprintInput {
 }
 
 /** Builds the fingerprint; keys are inserted in sorted order (planfile sorts again anyway). */
-export function fingerprint({ index, targetNodes, workloads }: FingerprintInput): Record<string, unknown> {
+export function fingerprint({ index, targetNodes, workloads }: FingerprintInput): Fingerprint {
   const targets = new Set(targetNodes);
-  const targetFacts: Record<string, unknown> = {};
-  const otherFacts: Record<string, unknown> = {};
+  const targetFacts: Record<string, NodeFacts> = {};
+  const otherFacts: Record<string, NodeFacts> = {};
   for (const name of index.nodeNames) {
     const facts = nodeFacts(index.nodes.get(name)!);
     if (targets.has(name)) targetFacts[name] = facts;
     else otherFacts[name] = facts;
   }
-  const pods: Record<string, unknown> = {};
+  const pods: Record<string, PodFacts> = {};
   const podList: Pod[] = [];
   for (const name of [...targets].sort(compareStrings)) for (const pod of index.podsByNode.get(name) ?? []) podList.push(pod);
-  for (const [key, pod] of sortedByKey(podList, (p) => `${p.metadata.namespace ?? ''}/${p.metadata.name}`)) pods[key] = podFacts(pod);
+  for (const [key, pod] of sortedByKey(podList, keyOfObject)) pods[key] = podFacts(pod);
 
-  const wl: Record<string, unknown> = {};
+  const wl: Record<string, WorkloadFacts> = {};
   for (const w of [...workloads].sort((a, b) => compareStrings(a.key, b.key))) {
     wl[`${w.ref.kind}/${w.ref.namespace ?? ''}/${w.ref.name}`] = workloadFacts(w);
   }
-  const pdbs: Record<string, unknown> = {};
+  const pdbs: Record<string, PdbFacts> = {};
   for (const [, pdb] of sortedByKey(index.snapshot.pdbs, (o) => `${o.metadata.namespace}/${o.metadata.name}`)) {
-    pdbs[`${pdb.metadata.namespace ?? ''}/${pdb.metadata.name}`] = {
+    pdbs[keyOfObject(pdb)] = {
       uid: pdb.metadata.uid ?? '',
       selector: pdb.spec?.selector ?? null,
       minAvailable: pdb.spec?.minAvailable ?? null,
@@ -137,9 +125,9 @@ export function fingerprint({ index, targetNodes, workloads }: FingerprintInput)
       unhealthyPodEvictionPolicy: (pdb.spec as { unhealthyPodEvictionPolicy?: string } | undefined)?.unhealthyPodEvictionPolicy ?? null,
     };
   }
-  const hpas: Record<string, unknown> = {};
+  const hpas: Record<string, HpaFacts> = {};
   for (const [, hpa] of sortedByKey(index.snapshot.hpas, (o) => `${o.metadata.namespace}/${o.metadata.name}`)) {
-    hpas[`${hpa.metadata.namespace ?? ''}/${hpa.metadata.name}`] = {
+    hpas[keyOfObject(hpa)] = {
       uid: hpa.metadata.uid ?? '',
       target: hpa.spec?.scaleTargetRef ? `${hpa.spec.scaleTargetRef.kind}/${hpa.spec.scaleTargetRef.name}` : '',
       minReplicas: hpa.spec?.minReplicas ?? null,

@@ -5,6 +5,8 @@
  * unhealthy makes evictions wait. Roll and surge bypass the Eviction API, so budgets cannot
  * block them, but a budget already at its limit is worth a warning.
  */
+import type { FindingCode } from '../model/plan.js';
+import { keyOfObject } from '../kube/object-key.js';
 import type { Pod, PodDisruptionBudget } from '../model/k8s.js';
 import { isPodReady, isTerminal } from '../kube/pod.js';
 import { resolveIntOrPercent } from '../kube/rolling.js';
@@ -97,7 +99,7 @@ interface Counts {
 
 export interface PdbFinding {
   severity: 'error' | 'warning' | 'info';
-  code: string;
+  code: FindingCode;
   message: string;
   hint?: string;
   /** The pod concerned (PDB_MULTIPLE) or the budget (other codes). */
@@ -154,7 +156,7 @@ export function evictionEffects(pods: Pod[], cache: PdbCache): EvictionEffects {
     const pdb = pdbs[0];
     if (!pdb) continue;
     const b = cache.budget(pdb);
-    concurrency.set(`${pod.metadata.namespace ?? ''}/${pod.metadata.name}`, Math.max(1, b.allowed));
+    concurrency.set(keyOfObject(pod), Math.max(1, b.allowed));
     if (b.allowed <= 0 && !evictableDespiteBudget(pod, b)) {
       const list = blocked.get(pdb);
       if (list) list.push(pod);

@@ -5,7 +5,10 @@
  * is taken out of the wave (NODE_SKIPPED) and the wave is replayed without it.
  */
 import type { ObjectRef, Pod } from '../model/k8s.js';
-import type { Action, Finding, ResourceAmounts, Wave } from '../model/plan.js';
+import { keyOfObject } from '../kube/object-key.js';
+import type { Action, Finding, FindingCode, ResourceAmounts, UntouchedReason, Wave } from '../model/plan.js';
+import { InternalError } from '../errors.js';
+import { methodReasonText } from './method-reason.js';
 import type { MaintenanceSpec } from '../model/spec.js';
 import { podKeyOf } from '../kube/pod.js';
 import { DEFAULT_SCHEDULER } from '../kube/pod-defaults.js';
@@ -40,9 +43,9 @@ export interface WaveOutcome {
   findings: Finding[];
 }
 
-const UNTOUCHED_REASON: Record<string, string> = {
-  DAEMONSET_POD: 'DaemonSet',
-  MIRROR_POD: 'mirror pod',
+const UNTOUCHED_REASON: Partial<Record<FindingCode, UntouchedReason>> = {
+  DAEMONSET_POD: 'daemonset',
+  MIRROR_POD: 'mirror',
   COMPLETED_POD: 'completed',
   TERMINATING_POD: 'terminating',
 };
@@ -146,8 +149,10 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
       const c = classifyPod(pod, { spec, index, workload });
       for (const v of c.verdicts) findings.push(finding(v, waveNo, { node, object: podRef(pod) }));
       if (c.disposition === 'leave') {
-        const code = c.verdicts[c.verdicts.length - 1]?.code ?? '';
-        untouched.push({ node, pod: pod.metadata.name, namespace: pod.metadata.namespace ?? '', reason: UNTOUCHED_REASON[code] ?? code });
+        const code = c.verdicts[c.verdicts.length - 1]?.code;
+        const reason = code && UNTOUCHED_REASON[code];
+        if (!reason) throw new InternalError(`pod ${podKeyOf(pod)} is left alone for no known reason (${code ?? 'no verdict'})`);
+        untouched.push({ node, pod: pod.metadata.name, namespace: pod.metadata.namespace ?? '', reason });
         continue;
       }
       addToGroup(workload, pod, true);
@@ -181,7 +186,7 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
         object: workloadRef(g.workload),
         message: `${label(g.workload)} is evicted instead of ${decision.method === 'roll' ? 'restarted' : 'surged'} in this wave: its new pods would fit on no remaining node (spec.affinity: evict), so waiting for them would never end`,
       });
-      decision = { ...decision, method: 'evict', reason: `fallback from ${decision.method}: pods fit nowhere (spec.affinity: evict)`, findings: [] };
+      decision = { ...decision, method: 'evict', why: { code: 'FITS_NOWHERE', from: decision.method }, findings: [] };
     }
     decisionFindings.set(key, wFindings);
     moveGroups.push({ workload: g.workload, decision, pods: g.pods });
@@ -203,7 +208,7 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
   for (const g of moveGroups) {
     const snapPods = groups.get(g.workload.key)!.fromSnapshot;
     const concurrency = snapPods
-      .map((p) => eviction.concurrency.get(`${p.metadata.namespace ?? ''}/${p.metadata.name}`))
+      .map((p) => eviction.concurrency.get(keyOfObject(p)))
       .filter((c): c is number => c !== undefined);
     const input = {
       kind: g.workload.ref.kind,
@@ -232,7 +237,9 @@ function attemptWave(ctx: PlanContext, nodes: string[], waveNo: number, forcedEv
       strategy: { ...g.decision.strategy },
       expectedMinReady: min.expectedMinReady,
       surgePods,
-      reason: snapPods.length < g.pods.length ? `${g.decision.reason}; ${g.pods.length - snapPods.length} pod(s) placed here by an earlier wave` : g.decision.reason,
+      why: g.decision.why,
+      reason: methodReasonText(g.decision.why),
+      arrivedPods: g.pods.length - snapPods.length,
     };
     actions.push(action);
   }

@@ -108,7 +108,7 @@ describe('plan: waves and capacity', () => {
       .pod('done', { node: 'n1', phase: 'Succeeded', owner: { apiVersion: 'batch/v1', kind: 'Job', name: 'j' } })
       .build();
     const p = run(snap, ['n1']);
-    expect(p.waves[0]!.untouched.map((u) => [u.pod, u.reason])).toEqual([['agent-0', 'DaemonSet'], ['done', 'completed'], ['etcd-n1', 'mirror pod']]);
+    expect(p.waves[0]!.untouched.map((u) => [u.pod, u.reason])).toEqual([['agent-0', 'daemonset'], ['done', 'completed'], ['etcd-n1', 'mirror']]);
     expect(p.waves[0]!.actions).toEqual([]);
     expect(p.applicable).toBe(true);
   });

@@ -5,7 +5,7 @@
 import type { Pod } from '../model/k8s.js';
 import { isSingleNodeClaim } from '../placement/rwo-conflict.js';
 import type { ClusterIndex } from './cluster-index.js';
-import { objectKey } from './compare.js';
+import { compareStrings, objectKey } from './compare.js';
 
 /**
  * Names of the single-node claims the pods mount (placement's isSingleNodeClaim, the rule the
@@ -22,5 +22,5 @@ export function rwoClaims(pods: Pod[], index: ClusterIndex): string[] {
       if (isSingleNodeClaim(pvc, pvc.spec.volumeName ? index.pvs.get(pvc.spec.volumeName) : undefined)) out.add(claim);
     }
   }
-  return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...out].sort(compareStrings);
 }

@@ -3,7 +3,9 @@
  * digest can be recomputed by anyone. Object keys are sorted recursively in plain UTF-16
  * code-unit order; arrays keep their order (the planner's order is meaningful); 2-space indent;
  * `undefined` members are dropped as JSON.stringify does; the text ends with one newline.
+ * (compactCanonicalJson is the one-line form of the same order.)
  */
+import { compareStrings } from '../placement/compare-strings.js';
 
 /** A value JSON cannot represent; `path` is filled in while the error unwinds. */
 class UnrepresentableError extends TypeError {
@@ -36,7 +38,7 @@ function sortedCopy(value: unknown): unknown {
   }
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    const keys = Object.keys(value as object).sort(compareCodeUnits);
+    const keys = Object.keys(value as object).sort(compareStrings);
     for (const key of keys) {
       const v = (value as Record<string, unknown>)[key];
       if (v === undefined) continue;
@@ -63,14 +65,14 @@ export function canonicalize(value: unknown, path = '$'): unknown {
   }
 }
 
-/** Plain code-unit comparison (what `<` does on strings), never locale-dependent. */
-export function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The canonical text of `value`: sorted keys, 2-space indent, trailing newline. */
+/** The canonical text of `value` as plan files hold it: sorted keys, 2-space indent, trailing newline. */
 export function canonicalJson(value: unknown): string {
   return canonicalText(canonicalize(value));
+}
+
+/** The same canonical form on one line, no whitespace, no newline (hashes, snapshot objects). */
+export function compactCanonicalJson(value: unknown): string {
+  return JSON.stringify(canonicalize(value));
 }
 
 /** The text of a value already canonicalized (keys sorted): 2-space indent, trailing newline. */

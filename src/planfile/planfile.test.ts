@@ -77,9 +77,9 @@ describe('writePlan / readPlan', () => {
 
   it('refuses a newer format version with its own message, before checking the digest', () => {
     const { plan } = writePlan(samplePlan());
-    const err = thrown(() => readPlan(JSON.stringify({ ...plan, formatVersion: 2 }), 'p.json'));
+    const err = thrown(() => readPlan(JSON.stringify({ ...plan, formatVersion: 3 }), 'p.json'));
     expect((err as SdrainError).code).toBe('PLAN_REFUSED');
-    expect((err as Error).message).toMatch(/format version 2.*reads format version 1/);
+    expect((err as Error).message).toMatch(/format version 3.*reads format versions 1 and 2/);
     expect((err as SdrainError).hint).toMatch(/newer sdrain/);
   });
 
@@ -125,5 +125,16 @@ describe('writePlan / readPlan', () => {
     );
     const method = err.diagnostics.find((d) => d.field === 'waves[0].actions[0].method')!;
     expect(text.split('\n')[method.line! - 1]).toContain('"teleport"');
+  });
+
+  it('refuses a finding code this sdrain does not know, with its line and a hint', () => {
+    const bad = samplePlan() as unknown as Record<string, any>;
+    bad.findings[0].code = 'DOWNTIEM';
+    const text = canonicalJson({ ...bad, digest: computeDigest(bad) });
+    const err = thrown(() => readPlan(text, 'plan.json')) as InputError;
+    expect(err.code).toBe('PLAN_INVALID');
+    const d = err.diagnostics.find((x) => x.field === 'findings[0].code')!;
+    expect(d.message).toMatch(/^is "DOWNTIEM", which this sdrain does not know \(the plan was written by another version/);
+    expect(text.split('\n')[d.line! - 1]).toContain('"DOWNTIEM"');
   });
 });

@@ -5,8 +5,10 @@
  *   2. apiVersion and kind (InputError PLAN_INVALID: not a plan file);
  *   3. formatVersion: a newer/unknown version is refused with its own message
  *      (SdrainError PLAN_REFUSED — an older sdrain must not guess at a newer format);
+ *      format 1 is read and upgraded in memory to format 2's typed fields (format-1.ts);
  *   4. digest recomputed (SdrainError PLAN_REFUSED: "was modified after it was written");
- *   5. structure (InputError PLAN_INVALID listing every problem with line and field).
+ *   5. structure: schemas/plan.schema.json, then cross-field checks (InputError PLAN_INVALID
+ *      listing every problem with line and field).
  * Pure: the caller reads the file.
  */
 import { LineCounter, parseDocument, isNode } from 'yaml';
@@ -15,7 +17,12 @@ import { PLAN_API_VERSION, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.
 import { DIGEST_PATTERN, computeDigest } from './digest.js';
 import { findJsonSyntaxError, lineColumn } from './json-syntax-error.js';
 import { validatePlanStructure, formatPlanPath, type PlanPath } from './validate-plan.js';
+import { upgradeFormat1 } from './format-1.js';
+import { planSchemaProblems } from './plan-schema.js';
 import { TOOL_VERSION } from '../version.js';
+
+/** Older formats this sdrain still reads (and upgrades in memory). */
+const READABLE_FORMATS: readonly number[] = [1];
 
 /** Parses and verifies the text of a plan file; `file` is used in messages only. */
 export function readPlan(text: string, file: string): Plan {
@@ -46,10 +53,10 @@ export function readPlan(text: string, file: string): Plan {
       { file, ...locate(['formatVersion']), field: 'formatVersion', message: `is ${describe(fv)}, expected ${PLAN_FORMAT_VERSION}` },
     ]);
   }
-  if (fv !== PLAN_FORMAT_VERSION) {
+  if (fv !== PLAN_FORMAT_VERSION && !READABLE_FORMATS.includes(fv)) {
     throw new SdrainError(
       'PLAN_REFUSED',
-      `Plan file ${file} has format version ${fv}, which sdrain ${TOOL_VERSION} does not read (it reads format version ${PLAN_FORMAT_VERSION})`,
+      `Plan file ${file} has format version ${fv}, which sdrain ${TOOL_VERSION} does not read (it reads format versions ${[...READABLE_FORMATS, PLAN_FORMAT_VERSION].join(' and ')})`,
       {
         hint:
           fv > PLAN_FORMAT_VERSION
@@ -72,7 +79,14 @@ export function readPlan(text: string, file: string): Plan {
     });
   }
 
-  const problems = validatePlanStructure(o);
+  // Format 1: its prose fields become format 2's typed ones (the digest above was the file's).
+  const upgraded = fv === 1 ? upgradeFormat1(o) : { plan: o, problems: [] };
+  // The schema (types, closed unions), then what a schema cannot check (numbering, pods against
+  // podUids, applicable against the findings); a field the schema faulted is reported once.
+  const schema = planSchemaProblems(fv === 1 ? { ...upgraded.plan, formatVersion: PLAN_FORMAT_VERSION } : upgraded.plan);
+  const covered = new Set(schema.map((p) => formatPlanPath(p.path)));
+  const crossField = validatePlanStructure(upgraded.plan).filter((p) => !covered.has(formatPlanPath(p.path)));
+  const problems = [...upgraded.problems, ...schema, ...crossField];
   if (problems.length > 0) {
     throw new InputError(
       'PLAN_INVALID',
@@ -81,7 +95,7 @@ export function readPlan(text: string, file: string): Plan {
       'The file does not look like one sdrain wrote; run `sdrain plan` again.',
     );
   }
-  return o as unknown as Plan;
+  return upgraded.plan as unknown as Plan;
 }
 
 function describe(v: unknown): string {

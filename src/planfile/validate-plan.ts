@@ -3,7 +3,7 @@
  * the parts agree with each other (wave numbering, pods vs podUids, `applicable` vs error
  * findings). Collects every problem; paths are arrays so read-plan can find their lines.
  */
-import type { Severity, Method } from '../model/plan.js';
+import { FINDING_CODES, type FindingCode, type MethodReasonCode, type Severity, type Method, type UntouchedReason } from '../model/plan.js';
 
 export type PlanPath = (string | number)[];
 
@@ -15,6 +15,25 @@ export interface PlanProblem {
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 const METHODS: readonly Method[] = ['roll', 'surge', 'evict', 'delete'];
 const STRATEGY_TYPES = ['RollingUpdate', 'Recreate', 'OnDelete', 'None'];
+const UNTOUCHED_REASONS: readonly UntouchedReason[] = ['daemonset', 'mirror', 'completed', 'terminating'];
+
+/** Each MethodReason code with the parameters it carries and their type. */
+const WHY_PARAMS: Record<MethodReasonCode, Record<string, 'string' | 'number' | 'boolean' | 'method'>> = {
+  DEFAULT: { kind: 'string' },
+  OVERRIDE: { override: 'number' },
+  UNSUPPORTED_METHOD: { from: 'string' },
+  PAUSED: { from: 'method' },
+  REPLICAS_OWNED: { from: 'method', owner: 'string' },
+  RWO_VOLUME: { from: 'method' },
+  STATEFULSET: { from: 'string' },
+  ONDELETE: { from: 'method' },
+  PARTITIONED: { from: 'method' },
+  FITS_NOWHERE: { from: 'method' },
+  INVALID_STRATEGY: {},
+  UNMANAGED: { delete: 'boolean' },
+  UNKNOWN_OWNER: {},
+  EVICT_ONLY_OWNER: { kind: 'string' },
+};
 
 type Obj = Record<string, unknown>;
 
@@ -115,6 +134,7 @@ export function validatePlanStructure(plan: Obj): PlanProblem[] {
       const up: PlanPath = [...wp, 'untouched', ui];
       if (!isObj(u)) return add(up, 'must be an object');
       for (const k of ['node', 'pod', 'namespace', 'reason']) str(u, k, up);
+      if (typeof u.reason === 'string' && !UNTOUCHED_REASONS.includes(u.reason as UntouchedReason)) add([...up, 'reason'], `must be one of ${UNTOUCHED_REASONS.join(', ')}`);
     });
     const actions = list(w, 'actions', wp);
     actions?.forEach((a, ai) => {
@@ -128,7 +148,18 @@ export function validatePlanStructure(plan: Obj): PlanProblem[] {
       count(a, 'replicas', ap);
       count(a, 'expectedMinReady', ap);
       count(a, 'surgePods', ap);
+      count(a, 'arrivedPods', ap);
       str(a, 'reason', ap);
+      const why = obj(a, 'why', ap);
+      if (why) {
+        const params = WHY_PARAMS[why.code as MethodReasonCode];
+        if (!params) add([...ap, 'why', 'code'], `must be one of ${Object.keys(WHY_PARAMS).join(', ')}`);
+        for (const [k, type] of Object.entries(params ?? {})) {
+          const v = why[k];
+          const ok = type === 'method' ? METHODS.includes(v as Method) : typeof v === type;
+          if (!ok) add([...ap, 'why', k], type === 'method' ? `must be one of ${METHODS.join(', ')}` : `must be a ${type}`);
+        }
+      }
       const s = obj(a, 'strategy', ap);
       if (s) {
         if (!STRATEGY_TYPES.includes(s.type as string)) add([...ap, 'strategy', 'type'], `must be one of ${STRATEGY_TYPES.join(', ')}`);
@@ -147,6 +178,7 @@ export function validatePlanStructure(plan: Obj): PlanProblem[] {
     if (!SEVERITIES.includes(f.severity as Severity)) add([...fp, 'severity'], `must be one of ${SEVERITIES.join(', ')}`);
     if (f.severity === 'error') errors++;
     str(f, 'code', fp);
+    if (typeof f.code === 'string' && !FINDING_CODES.includes(f.code as FindingCode)) add([...fp, 'code'], `must be one of ${FINDING_CODES.join(', ')}`);
     str(f, 'message', fp);
     str(f, 'hint', fp, true);
     str(f, 'node', fp, true);

@@ -4,6 +4,7 @@
  */
 import type { ApplyEvent } from '../apply/apply-event.js';
 import type { ObjectRef } from '../model/k8s.js';
+import { PLAN_FORMAT_VERSION } from '../model/plan.js';
 import { formatEstimate } from '../plan/estimate-duration.js';
 
 export function refText(ref: ObjectRef): string {
@@ -36,6 +37,10 @@ export function formatSeconds(ms: number): string {
 /** The message of an event, or undefined for events not worth a line. */
 export function describeApplyEvent(e: ApplyEvent): string | undefined {
   switch (e.type) {
+    case 'refused':
+      return undefined; // the CLI prints the error itself
+    case 'other-version':
+      return `the plan was written by sdrain ${e.planVersion}${e.formatVersion !== PLAN_FORMAT_VERSION ? ` (plan format ${e.formatVersion})` : ''}; this is sdrain ${e.toolVersion}: it is applied only if sdrain ${e.toolVersion} plans the same`;
     case 'start':
       return `applying plan ${e.digest}: ${e.waves} wave(s), ${e.nodes} node(s)${estimated(e.estimateSeconds)}`;
     case 'lock-acquired':

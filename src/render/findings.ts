@@ -2,7 +2,8 @@
  * Words shared by every plan rendering: how objects, findings and resource amounts are named,
  * and the plan's headline counts. Pure.
  */
-import type { Finding, Plan, ResourceAmounts, Severity } from '../model/plan.js';
+import type { Action, Finding, Plan, ResourceAmounts, Severity, UntouchedReason } from '../model/plan.js';
+import { compareStrings } from '../placement/compare-strings.js';
 import type { ObjectRef } from '../model/k8s.js';
 import { formatBytes, formatMilli } from '../kube/quantity.js';
 
@@ -101,12 +102,25 @@ export function formatSummaryCounts(s: PlanSummary): string {
   ].join(', ');
 }
 
+/** How an untouched pod's reason reads. */
+export const UNTOUCHED_LABEL: Record<UntouchedReason, string> = {
+  daemonset: 'DaemonSet',
+  mirror: 'mirror pod',
+  completed: 'completed',
+  terminating: 'terminating',
+};
+
+/** An action's reason as people read it: the sentence of `why`, then the pods an earlier wave places here. */
+export function actionReason(a: Action): string {
+  return a.arrivedPods > 0 ? `${a.reason}; ${a.arrivedPods} pod(s) placed here by an earlier wave` : a.reason;
+}
+
 /** Untouched pods grouped by reason: `2 DaemonSet pod, 1 mirror pod`, sorted by reason. */
 export function summarizeUntouched(untouched: Plan['waves'][number]['untouched']): string {
   const byReason = new Map<string, number>();
-  for (const u of untouched) byReason.set(u.reason, (byReason.get(u.reason) ?? 0) + 1);
+  for (const u of untouched) byReason.set(UNTOUCHED_LABEL[u.reason] ?? u.reason, (byReason.get(UNTOUCHED_LABEL[u.reason] ?? u.reason) ?? 0) + 1);
   return [...byReason.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([reason, n]) => `${n} × ${reason}`)
     .join(', ');
 }

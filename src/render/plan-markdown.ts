@@ -6,6 +6,7 @@
  */
 import type { Finding, Plan, Wave } from '../model/plan.js';
 import {
+  actionReason,
   findingLocation,
   findingsOf,
   formatAmounts,
@@ -114,7 +115,7 @@ function renderWave(wave: Wave): string[] {
     for (const a of wave.actions) {
       const pods = a.pods.map(code).join('<br>');
       out.push(
-        `| ${escapeMarkdown(a.workload.kind)} ${code(qualifiedName(a.workload))} | ${a.method} | ${a.pods.length}: ${pods} | ${a.expectedMinReady}/${a.replicas} | ${a.surgePods} | ${escapeMarkdown(actionEstimateText(a))}${a.estimate ? ` <sub>${escapeMarkdown(a.estimate.formula)}</sub>` : ''} | ${escapeMarkdown(a.reason)} |`,
+        `| ${escapeMarkdown(a.workload.kind)} ${code(qualifiedName(a.workload))} | ${a.method} | ${a.pods.length}: ${pods} | ${a.expectedMinReady}/${a.replicas} | ${a.surgePods} | ${escapeMarkdown(actionEstimateText(a))}${a.estimate ? ` <sub>${escapeMarkdown(a.estimate.formula)}</sub>` : ''} | ${escapeMarkdown(actionReason(a))} |`,
       );
     }
   }

@@ -7,6 +7,7 @@
 import Table from 'cli-table3';
 import type { Action, Finding, Plan, Wave } from '../model/plan.js';
 import {
+  actionReason,
   findingLocation,
   formatAmounts,
   formatSummaryCounts,
@@ -76,7 +77,7 @@ function actionRow(a: Action): string[] {
   const listed = a.pods.slice(0, MAX_PODS_LISTED);
   const more = a.pods.length - listed.length;
   const pods = [`${a.pods.length}`, ...listed.map((p) => `  ${p}`), ...(more > 0 ? [`  … ${more} more`] : [])].join('\n');
-  return [`${a.workload.kind} ${qualifiedName(a.workload)}`, a.method, pods, `${a.expectedMinReady}/${a.replicas}`, String(a.surgePods), actionEstimateText(a), a.reason];
+  return [`${a.workload.kind} ${qualifiedName(a.workload)}`, a.method, pods, `${a.expectedMinReady}/${a.replicas}`, String(a.surgePods), actionEstimateText(a), actionReason(a)];
 }
 
 function renderFinding(f: Finding, st: Style): string[] {

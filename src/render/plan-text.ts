@@ -7,8 +7,8 @@
  * those separately); every decision apply executes is in.
  */
 import type { Plan } from '../model/plan.js';
-import { compareCodeUnits } from '../planfile/canonical-json.js';
-import { formatAmounts, qualifiedName } from './findings.js';
+import { compareStrings } from '../placement/compare-strings.js';
+import { actionReason, formatAmounts, qualifiedName, UNTOUCHED_LABEL } from './findings.js';
 
 /** The plan as diffable lines, ending with a newline. */
 export function renderPlanForDiff(plan: Plan): string {
@@ -27,10 +27,10 @@ export function renderPlanForDiff(plan: Plan): string {
       const s = a.strategy;
       const strategy = `${s.type}(maxSurge=${s.maxSurge},maxUnavailable=${s.maxUnavailable}${s.partition !== undefined ? `,partition=${s.partition}` : ''})`;
       out.push(`${wl} uid=${a.workload.uid ?? '-'} method=${a.method} replicas=${a.replicas} minReady=${a.expectedMinReady} surgePods=${a.surgePods} strategy=${strategy}`);
-      out.push(`${wl} reason ${a.reason}`);
+      out.push(`${wl} reason ${actionReason(a)}`);
       a.pods.forEach((pod, i) => out.push(`${wl} pod ${pod} uid=${a.podUids[i] ?? '-'}`));
     }
-    for (const u of w.untouched) out.push(`${p} untouched ${u.node} ${u.namespace}/${u.pod}: ${u.reason}`);
+    for (const u of w.untouched) out.push(`${p} untouched ${u.node} ${u.namespace}/${u.pod}: ${UNTOUCHED_LABEL[u.reason] ?? u.reason}`);
   }
   // The duration estimate is a forecast from timestamps, not a decision apply executes: it and
   // the window warning made from it may differ between planning and apply without drift.
@@ -55,7 +55,7 @@ function flatten(prefix: string, value: unknown, out: string[]): void {
     if (value.length === 0) out.push(`${prefix} = []`);
     value.forEach((v, i) => flatten(`${prefix}[${i}]`, v, out));
   } else if (typeof value === 'object' && value !== null) {
-    const keys = Object.keys(value).sort(compareCodeUnits);
+    const keys = Object.keys(value).sort(compareStrings);
     if (keys.length === 0) out.push(`${prefix} = {}`);
     for (const k of keys) {
       const v = (value as Record<string, unknown>)[k];

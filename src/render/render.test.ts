@@ -39,7 +39,7 @@ describe('plan renderers', () => {
     expect(t).toMatch(/Deployment shop\/api\s+│ roll/);
     expect(t).toContain('2/3');
     expect(t).toContain('DOES NOT FIT');
-    expect(t).toContain('Untouched: 1 pod(s) stay (1 × DaemonSet pod)');
+    expect(t).toContain('Untouched: 1 pod(s) stay (1 × DaemonSet)');
     expect(t.indexOf('INSUFFICIENT_CAPACITY')).toBeLessThan(t.indexOf('PDB_BLOCKS'));
     expect(t).toContain('→ Lower concurrency or add a node before draining.');
     expect(t).toContain('Summary: 2 waves, 2 nodes, 4 workloads, 5 pods moved, 1 error, 1 warning, 1 info — BLOCKED');

@@ -4,7 +4,7 @@
  * or a namespace, pods name nodes that are not in the file. Those are repaired
  * deterministically; what cannot be used at all becomes an InputError naming the object.
  */
-import { createHash } from 'node:crypto';
+import { derivedUid } from '../kube/derived-uid.js';
 import type { KubeObject, Pod } from '../model/k8s.js';
 import { fillPodDefaults } from '../kube/pod-defaults.js';
 import { InputError, type Diagnostic } from '../errors.js';
@@ -21,10 +21,9 @@ export interface LoadedObjects {
 /** Namespaces every real cluster has; created when the dump does not list them. */
 const BUILTIN_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
-/** A uid derived from the object's identity, so a dump without uids loads the same every time. */
-function derivedUid(o: KubeObject): string {
-  const h = createHash('sha256').update(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+/** A uid derived from the object's identity (src/kube/derived-uid.ts), so a dump without uids loads the same every time. */
+function uidOf(o: KubeObject): string {
+  return derivedUid(o.kind, o.metadata.namespace, o.metadata.name);
 }
 
 function describe(o: KubeObject): string {
@@ -62,7 +61,7 @@ export function prepareObjects(input: KubeObject[], file: string): LoadedObjects
       continue;
     }
     seen.add(key);
-    if (!o.metadata.uid) o.metadata.uid = derivedUid(o);
+    if (!o.metadata.uid) o.metadata.uid = uidOf(o);
     delete o.metadata.resourceVersion;
     (o.kind === 'Namespace' ? namespaces : others).push(o);
   }
@@ -75,7 +74,7 @@ export function prepareObjects(input: KubeObject[], file: string): LoadedObjects
   for (const ns of [...wanted].sort()) {
     if (!have.has(ns)) {
       const n = namespaceObject(ns);
-      n.metadata.uid = derivedUid(n);
+      n.metadata.uid = uidOf(n);
       namespaces.push(n);
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../model/k8s.js';
 import { buildSnapshot, derivedUid } from './build-snapshot.js';
-import { canonicalJson } from './snapshot-file.js';
+import { compactCanonicalJson as canonicalJson } from '../planfile/canonical-json.js';
 
 /** A small deterministic PRNG so shuffles are reproducible (a failure can be replayed). */
 function prng(seed: number): () => number {

@@ -4,7 +4,8 @@
  * object appears twice), collecting every problem. Pure and independent of input order, so a
  * cluster read twice gives the same snapshot and the same plan.
  */
-import { createHash } from 'node:crypto';
+import { compareStrings } from '../placement/compare-strings.js';
+import { derivedUid } from '../kube/derived-uid.js';
 import type { Diagnostic } from '../errors.js';
 import type { KubeObject, LabelSelector, ObjectMeta, OwnerReference } from '../model/k8s.js';
 import { SNAPSHOT_KINDS, emptySnapshot, type ClusterIdentity, type Snapshot } from '../model/snapshot.js';
@@ -42,18 +43,9 @@ const NAMESPACED = new Set([
 const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const SELECTOR_OPS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 
-/**
- * The UID given to an object that has none (hand-written files): derived from kind, namespace
- * and name so it is the same on every run and ownerReferences without a uid can point at it.
- */
-export function derivedUid(kind: string, namespace: string | undefined, name: string): string {
-  const h = createHash('sha256').update(`${kind}/${namespace ?? ''}/${name}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
+export { derivedUid };
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const cmp = compareStrings;
 
 /** namespace, name, uid: plain code-unit order. */
 function byIdentity(a: KubeObject, b: KubeObject): number {

@@ -4,7 +4,8 @@ import { InputError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
 import { emptySnapshot, type Snapshot } from '../model/snapshot.js';
 import { buildSnapshot } from './build-snapshot.js';
-import { canonicalJson, ENV_VALUE_REDACTED, isSnapshotFileText, loadSnapshotText, serializeSnapshot, slimObject } from './snapshot-file.js';
+import { compactCanonicalJson as canonicalJson } from '../planfile/canonical-json.js';
+import { ENV_VALUE_REDACTED, isSnapshotFileText, loadSnapshotText, serializeSnapshot, slimObject } from './snapshot-file.js';
 import { REAL_FIXTURES_DIR } from '../../test/helpers/paths.js';
 
 const REAL = `${REAL_FIXTURES_DIR}/`;

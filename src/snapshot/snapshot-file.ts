@@ -20,6 +20,7 @@
  * - Only apiVersion sdrain.io/v1alpha1 is read; other versions are refused, never guessed at.
  */
 import { constants as bufferConstants } from 'node:buffer';
+import { compactCanonicalJson } from '../planfile/canonical-json.js';
 import { InputError, type Diagnostic } from '../errors.js';
 import type { KubeObject, Pod } from '../model/k8s.js';
 import { omitPodDefaults } from '../kube/pod-defaults.js';
@@ -91,11 +92,6 @@ function writeJson(v: unknown, slim: boolean, key: string): string {
   return `${s}}`;
 }
 
-/** JSON with object keys sorted in code-unit order and no whitespace. */
-export function canonicalJson(value: unknown): string {
-  return writeJson(value, false, '');
-}
-
 /** The object's canonical, slim JSON: exactly what a snapshot file stores for it. */
 function slimJson(o: KubeObject): string {
   return writeJson(slimTop(o), true, '');
@@ -152,7 +148,7 @@ export function* snapshotTextChunks(snapshot: Snapshot): Generator<string> {
   const cluster: ClusterIdentity = {};
   if (snapshot.cluster.server !== undefined) cluster.server = snapshot.cluster.server;
   if (snapshot.cluster.uid !== undefined) cluster.uid = snapshot.cluster.uid;
-  let chunk = `{"apiVersion":${JSON.stringify(SNAPSHOT_FILE_API_VERSION)},"kind":${JSON.stringify(SNAPSHOT_FILE_KIND)},"cluster":${canonicalJson(cluster)},"items":[\n`;
+  let chunk = `{"apiVersion":${JSON.stringify(SNAPSHOT_FILE_API_VERSION)},"kind":${JSON.stringify(SNAPSHOT_FILE_KIND)},"cluster":${compactCanonicalJson(cluster)},"items":[\n`;
   const items = snapshotItems(snapshot);
   const last = items.length - 1;
   for (let i = 0; i <= last; i++) {

@@ -9,7 +9,8 @@ import { InputError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { JsonItemSplitter, JsonItemsError } from './json-items.js';
-import { canonicalJson, loadSnapshotStream, loadSnapshotText, serializeSnapshot, slimObject, snapshotTextChunks } from './snapshot-file.js';
+import { compactCanonicalJson as canonicalJson } from '../planfile/canonical-json.js';
+import { loadSnapshotStream, loadSnapshotText, serializeSnapshot, slimObject, snapshotTextChunks } from './snapshot-file.js';
 
 function pod(name: string, extra: Record<string, string> = {}): KubeObject {
   return {

@@ -8,6 +8,8 @@
  * duplicate nodes, window order, shadowed overrides).
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { compareStrings } from '../placement/compare-strings.js';
+import { isoSeconds } from '../kube/time.js';
 import { InputError, type Diagnostic } from '../errors.js';
 import type { MaintenanceSpec, WorkloadOverride } from '../model/spec.js';
 import { parseSelector } from '../kube/selector.js';
@@ -71,7 +73,7 @@ function yamlProblems(doc: Document, lc: LineCounter, text: string, file: string
 function normaliseInstant(text: string): string | undefined {
   const ms = Date.parse(text.toUpperCase());
   if (Number.isNaN(ms)) return undefined;
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  return isoSeconds(ms);
 }
 
 function checkNodes(spec: Raw, out: Problem[]): void {
@@ -221,9 +223,7 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || cmp(a.field ?? '', b.field ?? '') || cmp(a.message, b.message);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const cmp = compareStrings;
 
 /**
  * Parses and validates a maintenance spec. Throws InputError('SPEC_INVALID') carrying every

@@ -170,7 +170,11 @@ function messageFor(e: ErrorObject, data: unknown): { message: string; atKey: bo
  * for it (not also "must be one of ..."), so each mistake gives one message.
  */
 export function schemaProblems(data: unknown): SchemaProblem[] {
-  const validate = compiled();
+  return problemsOf(compiled(), data);
+}
+
+/** The problems a compiled validator finds in `data`, worded as schemaProblems words them. */
+export function problemsOf(validate: ValidateFunction, data: unknown): SchemaProblem[] {
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   const typeFailed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));

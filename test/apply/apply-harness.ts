@@ -13,15 +13,14 @@ import type { ApplyResult } from '../../src/apply/apply-result.js';
 import { createKubeGateway } from '../../src/cluster/kube-gateway.js';
 import { acquireLeaseLock } from '../../src/cluster/lease-lock.js';
 import { readLiveSnapshot } from '../../src/cluster/read-snapshot.js';
-import { isPodReady, isTerminating } from '../../src/kube/pod.js';
 import type { Pod } from '../../src/model/k8s.js';
 import type { Plan } from '../../src/model/plan.js';
 import { plan as computePlan } from '../../src/plan/plan.js';
 import { writePlan } from '../../src/planfile/write-plan.js';
-import { renderPlanForDiff } from '../../src/render/plan-text.js';
 import { parseSpec } from '../../src/spec/parse-spec.js';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { wallClock } from '../../src/cli/commands/apply-run.js';
+import { wallClock } from '../../src/apply/wall-clock.js';
+import { observeReady as observe } from '../../src/sim/ready-observer.js';
 import type { TestSim } from '../helpers/sim.js';
 
 export const FIXTURES = join(REPO_ROOT, 'test/fixtures');
@@ -52,7 +51,7 @@ export function makeDeps(sim: TestSim, over: Partial<ApplyDeps> = {}): ApplyDeps
         acquireLeaseLock({ kc: sim.kc, namespace: 'kube-system', holder: `test-${Math.random().toString(36).slice(2, 8)}`, durationSeconds: 15, now: Date.now, timeoutMs: 2000, signal }),
     },
     replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: '0.1.0' }),
-    renderForDiff: renderPlanForDiff,
+    toolVersion: '0.1.0',
     runCommand: async () => 0,
     onEvent: (e) => events.push(e),
     signal: new AbortController().signal,
@@ -66,16 +65,10 @@ export function runApply(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
 }
 
 /**
- * Watches the store (independently of apply) and records the lowest number of Ready,
- * non-terminating pods with label app=<app> seen after each write.
+ * The simulator's ready observer (independent of apply) for the pods with label app=<app>:
+ * the lowest number of Ready, non-terminating pods seen after each write.
  */
 export function observeReady(sim: TestSim, namespace: string, app: string): { min(): number; current(): number; stop(): void } {
-  const count = () =>
-    sim.store.list<Pod>('Pod', { namespace }).filter((p) => p.metadata.labels?.app === app && isPodReady(p) && !isTerminating(p)).length;
-  let min = count();
-  const off = sim.store.on((e) => {
-    if (e.kind !== 'Pod') return;
-    min = Math.min(min, count());
-  });
-  return { min: () => min, current: count, stop: off };
+  const obs = observe(sim.store, [{ key: app, namespace, owns: (p: Pod) => p.metadata.labels?.app === app }]);
+  return { min: () => obs.min(app), current: () => obs.current(app), stop: obs.stop };
 }

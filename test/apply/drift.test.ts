@@ -4,7 +4,7 @@
  * annotation no rule reads does not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SdrainError } from '../../src/errors.js';
+import { DriftError } from '../../src/errors.js';
 import type { Deployment, Node } from '../../src/model/k8s.js';
 import { startTestSim, type TestSim } from '../helpers/sim.js';
 import { SEED, makeDeps, planLive, runApply, seedSpec } from './apply-harness.js';
@@ -37,13 +37,15 @@ async function expectDrift(s: TestSim, change: string[], mentions: RegExp, input
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(SdrainError);
-  expect((err as SdrainError).code).toBe('DRIFT');
-  const msg = (err as SdrainError).message;
-  if (process.env.SDRAIN_TEST_DEBUG) console.log(msg);
-  expect(msg).toMatch(/^--- plan\.json \(reviewed plan\)/m);
-  expect(msg).toMatch(/^\+\+\+ plan from the live cluster now/m);
-  expect(msg).toMatch(mentions);
+  expect(err).toBeInstanceOf(DriftError);
+  const drift = err as DriftError;
+  expect(drift.code).toBe('DRIFT');
+  expect(drift.message).toBe('Refusing to apply plan.json: the cluster changed since the plan was made; nothing was changed');
+  if (process.env.SDRAIN_TEST_DEBUG) console.log(drift.diff);
+  expect(drift.diff).toMatch(/^--- plan\.json \(reviewed plan\)/m);
+  expect(drift.diff).toMatch(/^\+\+\+ plan from the live cluster now/m);
+  expect(drift.diff).toMatch(mentions);
+  expect(drift.changed.join('\n')).toMatch(mentions);
   untouched(s);
 }
 

@@ -13,7 +13,7 @@ import { runAvailability, availabilityMarkdown } from '../../bench/availability.
 import { lowerBoundMs } from '../../bench/drain-compare.js';
 import { seedScenario } from '../../bench/drain-scenarios.js';
 import { summarise } from '../../bench/lib/ready-observer.js';
-import { cliIsBuilt } from '../helpers/cli.js';
+import { requireBuiltCli } from '../helpers/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sdrain-bench-smoke-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -41,7 +41,8 @@ describe('bench smoke', () => {
   });
 
   it('plans generated clusters from a snapshot file and reports each phase', async () => {
-    const report = await runPlanScale({ sizes: [6, 12], variants: ['full'], live: [], drain: 2, profile: false, inProcess: true, cli: cliIsBuilt(), workDir: work, log: quiet });
+    requireBuiltCli();
+    const report = await runPlanScale({ sizes: [6, 12], variants: ['full'], live: [], drain: 2, profile: false, inProcess: true, cli: true, workDir: work, log: quiet });
     expect(report.rows.map((r) => [r.nodes, r.pods])).toEqual([[6, 180], [12, 360]]);
     for (const r of report.rows) {
       expect(r.parseMs).toBeGreaterThan(0);
@@ -49,21 +50,23 @@ describe('bench smoke', () => {
       expect(r.movedPods).toBeGreaterThan(0);
       expect(r.waves).toBe(1);
       expect(r.childMaxRssMiB).toBeGreaterThan(10);
-      if (cliIsBuilt()) expect(r.cliSnapshotMs).toBeGreaterThan(0);
+      expect(r.cliSnapshotMs).toBeGreaterThan(0);
     }
     expect(planScaleMarkdown(report)).toContain('| 12 | 360 | full |');
   });
 
-  it.skipIf(!cliIsBuilt())('drains the seed article with sdrain and kubectl drain, observed from the store', async () => {
+  it('drains the seed article with sdrain and kubectl drain, observed from the store', async () => {
+    requireBuiltCli();
     const report = await runAvailability([seedScenario(0.2)], quiet);
     expect(report.failures).toEqual([]);
     const [row] = report.rows;
     expect(row?.replicas).toBe(3);
     expect(row?.floor).toBe(3);
-    expect(row?.sdrainMin).toBeGreaterThanOrEqual(0);
-    expect(row?.sdrainMin).toBeLessThanOrEqual(3);
-    expect(row?.kubectlMin).toBeLessThanOrEqual(3);
-    expect(report.goalMet).toBe(row!.sdrainMin >= row!.floor);
+    // sdrain surges nginx: it never drops below its 3 replicas; kubectl drain evicts both pods on
+    // the node at once, so it does.
+    expect(row?.sdrainMin).toBe(3);
+    expect(row?.kubectlMin).toBeLessThan(3);
+    expect(report.goalMet).toBe(true);
     const sd = report.runs.find((r) => r.tool === 'sdrain')!;
     expect(sd.requests).toBeGreaterThan(0);
     expect(sd.applyMs).toBeGreaterThan(0);

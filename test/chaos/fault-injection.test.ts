@@ -8,13 +8,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Command } from 'commander';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { untilStore } from '../helpers/sim.js';
-import { register } from '../../src/cli/commands/sim.js';
+import { buildProgram } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { formatError } from '../../src/cli/format-error.js';
+import { formatError } from '../../src/render/format-error.js';
 import { kubeRequest } from '../../src/cluster/kube-request.js';
 import { InputError } from '../../src/errors.js';
 import type { Deployment, Node, Pod } from '../../src/model/k8s.js';
@@ -170,8 +169,7 @@ describe('fault injection', () => {
     const err: string[] = [];
     const controller = new AbortController();
     const io: CliIO = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, color: false, env: {}, cwd: dir, exitCode: 0, signal: controller.signal };
-    const program = new Command('sdrain').exitOverride();
-    register(program, io);
+    const program = buildProgram(io);
     const running = program.parseAsync(['sim', '--from', 'cluster.yaml', '--kubeconfig-out', 'kc.yaml', '--faults', 'faults.yaml'], { from: 'user' });
     const deadline = Date.now() + 30_000;
     while (!out.join('').includes('ready')) {
@@ -186,8 +184,7 @@ describe('fault injection', () => {
     expect(err.join('')).toContain('faults injected: {"error-500":1}');
 
     writeFileSync(join(dir, 'bad.yaml'), 'errors: 3\n');
-    const program2 = new Command('sdrain').exitOverride();
-    register(program2, { ...io, signal: new AbortController().signal });
+    const program2 = buildProgram({ ...io, signal: new AbortController().signal });
     await expect(program2.parseAsync(['sim', '--from', 'cluster.yaml', '--kubeconfig-out', 'kc2.yaml', '--faults', 'bad.yaml'], { from: 'user' })).rejects.toThrow(/Cannot use fault config bad\.yaml/);
   });
 });

@@ -56,7 +56,7 @@ describe('chaos: scenario faults', () => {
     const wl = result.workloads.find((w) => w.workload.name === 'nginx');
     expect(wl?.status).toBe('failed');
     // The same plan now refuses (the cluster changed); a fresh plan for 4 replicas converges.
-    await expect(runApply(plan, makeDeps(s))).rejects.toMatchObject({ code: 'DRIFT', message: /replicas=4 minReady=4/ });
+    await expect(runApply(plan, makeDeps(s))).rejects.toMatchObject({ code: 'DRIFT', diff: /^\+waves\[1\]\.actions\["Deployment default\/nginx"\]\.replicas = 4$/m });
     // Plan again once the Deployment settled at the other writer's 4 (as an operator would).
     await untilStore(
       s,

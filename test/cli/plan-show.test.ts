@@ -85,6 +85,15 @@ describe('sdrain plan (snapshot file)', () => {
     noStack(missing);
   });
 
+  it('exit 1: a plan file that cannot be written says why (a write failure, not bad input)', async () => {
+    const r = await run(['plan', '-f', 'drain-ok.yaml', '--snapshot', 'cluster.json', '--out', 'no-such-dir/plan.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: Cannot write plan file no-such-dir/plan.json: no such file or directory (ENOENT)');
+    expect(r.stderr).toContain('hint: Create the directory first, or pass another path.');
+    expect(r.stderr).not.toContain(dir);
+    noStack(r);
+  });
+
   it('exit 1: an unreachable cluster gives a clear error and no plan file', async () => {
     const port = await new Promise<number>((resolve) => {
       const s = createServer();

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { SdrainError } from '../../src/errors.js';
-import { formatError } from '../../src/cli/format-error.js';
+import { formatError } from '../../src/render/format-error.js';
 import { parseFaultConfig, type FaultConfig } from '../../src/sim/faults/fault-config.js';
 import { mutateDoc, mutateText, rng } from './mutate.js';
 

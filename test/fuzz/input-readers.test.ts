@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SdrainError } from '../../src/errors.js';
-import { formatError } from '../../src/cli/format-error.js';
+import { formatError } from '../../src/render/format-error.js';
 import { parseSpec } from '../../src/spec/parse-spec.js';
 import { loadSnapshotText } from '../../src/snapshot/snapshot-file.js';
 import { readPlan } from '../../src/planfile/read-plan.js';

@@ -30,6 +30,14 @@ export function cliIsBuilt(): boolean {
   return existsSync(join(REPO_ROOT, 'dist/cli/main.js'));
 }
 
+/**
+ * Fails (never skips) when dist/ is not built: a test of the binary must not pass vacuously.
+ * Call it first in every test that runs the CLI binary.
+ */
+export function requireBuiltCli(): void {
+  if (!cliIsBuilt()) throw new Error('dist/ is missing: run `npm run build` (npm test does) before the tests of the CLI binary');
+}
+
 export async function runCli(args: string[], opts: RunCliOptions): Promise<CliResult> {
   const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: opts.cwd, NO_COLOR: '1', ...opts.env };
   const { code, stdout, stderr } = await runProcess(process.execPath, [SDRAIN_BIN, ...args], {

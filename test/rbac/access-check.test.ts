@@ -21,7 +21,7 @@ import { SdrainError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/model/k8s.js';
 import { rbacObjects } from '../../src/rbac/manifest.js';
 import { describePermission, permissionsFor, type Permission } from '../../src/rbac/rules.js';
-import { cliIsBuilt, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { requireBuiltCli, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { startTestSim, type TestSim } from '../helpers/sim.js';
 
 let sim: TestSim;
@@ -147,7 +147,8 @@ describe('apply access check against the simulator (RBAC on)', () => {
 });
 
 describe('a watch the cluster forbids after the check passed', () => {
-  it.skipIf(!cliIsBuilt())(
+  beforeAll(requireBuiltCli);
+  it(
     'apply fails at once with the forbidden hint instead of re-listing forever',
     async () => {
       // `watch pods` only through a RoleBinding in the lock namespace: the rules review lists it

@@ -6,19 +6,21 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { cliIsBuilt, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { requireBuiltCli, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { startSimProcess, type SimProcess } from '../../bench/lib/sim-process.js';
 import { runKubectl } from '../helpers/kubectl.js';
 
 const sims: SimProcess[] = [];
+beforeAll(requireBuiltCli);
+
 const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.stop()));
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-it.skipIf(!cliIsBuilt())(
+it(
   'sdrain sim --rbac: the ServiceAccount kubeconfig is refused until the printed role is applied',
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sdrain-sim-rbac-'));
@@ -57,7 +59,7 @@ it.skipIf(!cliIsBuilt())(
   180_000,
 );
 
-it.skipIf(!cliIsBuilt())('sdrain rbac: scopes, subjects and bad options', async () => {
+it('sdrain rbac: scopes, subjects and bad options', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sdrain-rbac-cli-'));
   dirs.push(dir);
   const plan = await runCli(['rbac', '--for', 'plan', '--user', 'alice@example.com'], { cwd: dir });

@@ -4,13 +4,13 @@ import { startSimProcess, type SimProcess } from '../../bench/lib/sim-process.js
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Command } from 'commander';
-import { register } from '../../src/cli/commands/sim.js';
+import { buildProgram } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { formatError } from '../../src/cli/format-error.js';
+import { formatError } from '../../src/render/format-error.js';
 import { InputError } from '../../src/errors.js';
 import { startSimulator } from '../../src/sim/simulator.js';
 import { runKubectl } from '../helpers/kubectl.js';
+import { requireBuiltCli } from '../helpers/cli.js';
 import type { KubeObject } from '../../src/model/k8s.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -59,8 +59,7 @@ describe('sdrain sim', () => {
     const dir = tempDir();
     const controller = new AbortController();
     const io = fakeIO(dir, controller);
-    const program = new Command('sdrain').exitOverride();
-    register(program, io);
+    const program = buildProgram(io);
     const running = program.parseAsync(['sim', '--from', FIXTURE, '--kubeconfig-out', 'kc.yaml', '--seed', '7'], { from: 'user' });
     await until(() => io.out.join('').includes('ready'), 30_000, 'the ready line');
     expect(io.out.join('')).toMatch(/^sdrain sim ready at https:\/\/127\.0\.0\.1:\d+ /);
@@ -77,8 +76,7 @@ describe('sdrain sim', () => {
   it('refuses bad numbers and missing files with a usage or file error', async () => {
     const dir = tempDir();
     const io = fakeIO(dir, new AbortController());
-    const program = new Command('sdrain').exitOverride();
-    register(program, io);
+    const program = buildProgram(io);
     await expect(program.parseAsync(['sim', '--from', FIXTURE, '--kubeconfig-out', 'kc', '--port', 'x'], { from: 'user' })).rejects.toThrow('Cannot use --port "x"');
     await expect(program.parseAsync(['sim', '--from', 'nope.yaml', '--kubeconfig-out', 'kc'], { from: 'user' })).rejects.toThrow('Cannot read cluster file nope.yaml: no such file');
   });
@@ -120,7 +118,8 @@ describe('sdrain sim', () => {
     expect(new Set(names[0]).size).toBe(3);
   });
 
-  it.skipIf(!existsDist())('runs as the sdrain binary and exits 0 on SIGTERM', async () => {
+  it('runs as the sdrain binary and exits 0 on SIGTERM', async () => {
+    requireBuiltCli();
     const dir = tempDir();
     const sim = await startSimProcess(['--from', FIXTURE, '--kubeconfig-out', join(dir, 'kc.yaml')], { env: { ...process.env, CI: 'true' }, timeoutMs: 30_000 });
     sims.push(sim);
@@ -136,11 +135,3 @@ describe('sdrain sim', () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });
-
-function existsDist(): boolean {
-  try {
-    return statSync(join(ROOT, 'dist', 'cli', 'commands', 'sim.js')).isFile();
-  } catch {
-    return false;
-  }
-}

@@ -5,6 +5,7 @@ import type { Deployment, KubeObject, Pod } from '../../model/k8s.js';
 import type { ActionContext } from '../action-context.js';
 import type { ApplyEvent } from '../apply-event.js';
 import { EVICT_RETRY_MS, evict } from './evict.js';
+import { manualClock } from '../testing/manual-clock.js';
 
 /** A cache whose content the test sets; every set notifies like a watch event. */
 class FakeCache<T extends KubeObject> implements ObjectCache<T> {
@@ -39,17 +40,6 @@ function dep(ready: number): Deployment {
   };
 }
 
-/** A manual clock: sleep advances time at once (no real waiting). */
-function fakeClock() {
-  let now = 1_000_000;
-  return {
-    now: () => now,
-    sleep: async (ms: number) => {
-      now += ms;
-    },
-  };
-}
-
 function setup(outcomes: EvictOutcome[], timeoutMs = 60_000) {
   const nodePods = new FakeCache<Pod>([pod('api-1')]);
   const workload = new FakeCache<Deployment>([dep(2)]);
@@ -71,7 +61,7 @@ function setup(outcomes: EvictOutcome[], timeoutMs = 60_000) {
       return next;
     },
   } as unknown as ClusterGateway;
-  const clock = fakeClock();
+  const clock = manualClock();
   const ctx: ActionContext = {
     plan: { digest: 'sha256:x', findings: [] } as unknown as ActionContext['plan'],
     wave: { index: 1, nodes: ['node-a'], actions: [], surge: { cpuMilli: 0, memory: 0, pods: 0 }, free: { cpuMilli: 0, memory: 0, pods: 0 }, untouched: [] },
@@ -84,7 +74,9 @@ function setup(outcomes: EvictOutcome[], timeoutMs = 60_000) {
       strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 },
       expectedMinReady: 1,
       surgePods: 0,
-      reason: 'test',
+      why: { code: 'DEFAULT', kind: 'Deployment' },
+      reason: 'default for Deployments',
+      arrivedPods: 0,
     },
     gateway,
     clock,

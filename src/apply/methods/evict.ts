@@ -10,6 +10,7 @@
  * evicting never stacks disruptions beyond what the plan expected.
  */
 import { SdrainError } from '../../errors.js';
+import { sleep } from '../../clock.js';
 import { isPodReady, isTerminating } from '../../kube/pod.js';
 import type { Pod } from '../../model/k8s.js';
 import { Interrupted, WaitTimeout, waitFor } from '../wait-for.js';
@@ -44,7 +45,7 @@ export async function evict(ctx: ActionContext): Promise<void> {
       if (ctx.clock.now() + EVICT_RETRY_MS > ctx.deadlineMs) {
         throw new WaitTimeout(`Timed out evicting pod "${ns}/${name}" of ${describeWorkload(ctx)}: ${outcome.message}`);
       }
-      await ctx.clock.sleep(EVICT_RETRY_MS, ctx.signal);
+      await sleep(ctx.clock, EVICT_RETRY_MS, ctx.signal);
     }
     if (ctx.workload && acceptsLoss(ctx)) continue;
     if (ctx.action.workload.kind === 'StatefulSet') {

@@ -1,22 +1,12 @@
 /**
- * `sdrain apply PLAN`: the command's options. The implementation (src/cli/commands/apply-run.ts)
+ * `sdrain apply PLAN`: the command's options. The implementation (src/app/apply-run.ts)
  * loads @kubernetes/client-node, which costs about a second of start-up, so it is imported only
  * when the command runs: `sdrain --help` and the offline commands stay fast.
  */
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../io.js';
+import type { ApplyCliOptions } from '../../app/apply-run.js';
 import { addExamples } from './help-examples.js';
-
-export interface ApplyCliOptions {
-  kubeconfig?: string;
-  context?: string;
-  expectDigest?: string;
-  lockTimeout: string;
-  lockNamespace: string;
-  lockDuration: string;
-  events?: string;
-  report?: string;
-}
 
 export function register(program: Command, io: CliIO): void {
   const cmd = program
@@ -31,7 +21,7 @@ export function register(program: Command, io: CliIO): void {
     .addOption(new Option('--lock-duration <duration>', 'lease duration: a killed apply blocks others this long').default('15s').hideHelp())
     .option('--events <file>', 'write NDJSON progress events to FILE, or - for stdout')
     .option('--report <file>', 'write the HTML report of the apply to FILE at the end (also after a failure)')
-    .action(async (file: string, opts: ApplyCliOptions) => (await import('./apply-run.js')).runApply(io, file, opts));
+    .action(async (file: string, opts: ApplyCliOptions) => (await import('../../app/apply-run.js')).runApply(io, file, opts));
   addExamples(
     cmd,
     [

@@ -10,9 +10,9 @@ import { writePlan } from '../../planfile/write-plan.js';
 import { TOOL_VERSION } from '../../version.js';
 import { SdrainError } from '../../errors.js';
 import type { CliIO } from '../io.js';
-import { loadCluster } from './cluster-source.js';
-import { readInputFile, writeOutputFile } from './input-files.js';
-import { renderPlanAs, OUTPUT_FORMATS, type OutputFormat } from './show.js';
+import { loadCluster } from '../../app/cluster-source.js';
+import { readInputFile, writeOutputFile } from '../../app/input-files.js';
+import { renderPlanAs, OUTPUT_FORMATS, type OutputFormat } from '../../render/plan-as.js';
 import { addExamples } from './help-examples.js';
 
 interface PlanOptions {

@@ -13,7 +13,7 @@ import { parseEventsNdjson } from '../../render/parse-events-ndjson.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { CliIO } from '../io.js';
 import { addExamples } from './help-examples.js';
-import { readInputFile, writeOutputFile } from './input-files.js';
+import { readInputFile, writeOutputFile } from '../../app/input-files.js';
 
 export interface ReportCliOptions {
   plan?: string;

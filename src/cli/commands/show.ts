@@ -4,24 +4,11 @@
  * plan reads, blocked or not; a refused or invalid file is an error.
  */
 import { Option, type Command } from 'commander';
-import type { Plan } from '../../model/plan.js';
 import { readPlan } from '../../planfile/read-plan.js';
-import { renderPlanTable } from '../../render/plan-table.js';
-import { renderPlanMarkdown } from '../../render/plan-markdown.js';
-import { renderPlanJson } from '../../render/plan-json.js';
+import { OUTPUT_FORMATS, renderPlanAs, type OutputFormat } from '../../render/plan-as.js';
 import type { CliIO } from '../io.js';
-import { readInputFile } from './input-files.js';
+import { readInputFile } from '../../app/input-files.js';
 import { addExamples } from './help-examples.js';
-
-export const OUTPUT_FORMATS = ['table', 'json', 'markdown'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-/** The plan in one of the output formats (json = the plan file bytes). */
-export function renderPlanAs(plan: Plan, format: OutputFormat, color: boolean): string {
-  if (format === 'json') return renderPlanJson(plan);
-  if (format === 'markdown') return renderPlanMarkdown(plan);
-  return renderPlanTable(plan, { color });
-}
 
 export function register(program: Command, io: CliIO): void {
   const cmd = program
@@ -30,8 +17,10 @@ export function register(program: Command, io: CliIO): void {
     .argument('<plan-file>', 'plan file written by sdrain plan')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .action(async (file: string, opts: { output: OutputFormat }) => {
-      const plan = readPlan(await readInputFile(io, file, 'plan file'), file);
-      io.stdout(renderPlanAs(plan, opts.output, io.color));
+      const text = await readInputFile(io, file, 'plan file');
+      const plan = readPlan(text, file);
+      // -o json is the file as written (a format-1 file stays format 1 and its digest verifies).
+      io.stdout(opts.output === 'json' ? text : renderPlanAs(plan, opts.output, io.color));
     });
   addExamples(
     cmd,

@@ -4,11 +4,9 @@
  * for it); warnings about the dump go to stderr.
  */
 import type { Command } from 'commander';
-import { rename, writeFile, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
 import { SdrainError } from '../../errors.js';
 import type { CliIO } from '../io.js';
-import { readInputFile } from './input-files.js';
+import { readInputFile, writeOutputFile } from '../../app/input-files.js';
 import { addExamples } from './help-examples.js';
 
 interface SimOptions {
@@ -32,16 +30,8 @@ function intOption(value: string, flag: string, min: number, max: number): numbe
 }
 
 /** The kubeconfig holds a bearer token: written owner-only, whole or not at all. */
-async function writeKubeconfig(io: CliIO, path: string, text: string): Promise<void> {
-  const target = resolve(io.cwd, path);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  try {
-    await writeFile(tmp, text, { encoding: 'utf8', mode: 0o600 });
-    await rename(tmp, target);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw new SdrainError('INPUT_INVALID', `Cannot write kubeconfig ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+function writeKubeconfig(io: CliIO, path: string, text: string): Promise<void> {
+  return writeOutputFile(io, path, text, 'kubeconfig', { mode: 0o600 });
 }
 
 export function register(program: Command, io: CliIO): void {

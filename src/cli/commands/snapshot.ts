@@ -6,8 +6,8 @@
 import type { Command } from 'commander';
 import { snapshotTextChunks } from '../../snapshot/snapshot-file.js';
 import type { CliIO } from '../io.js';
-import { loadCluster } from './cluster-source.js';
-import { writeOutputChunks } from './input-files.js';
+import { loadCluster } from '../../app/cluster-source.js';
+import { writeOutputChunks } from '../../app/input-files.js';
 import { examplesHelp } from './help-examples.js';
 
 export function register(program: Command, io: CliIO): void {

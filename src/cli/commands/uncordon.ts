@@ -9,7 +9,7 @@ import { PLAN_DIGEST_ANNOTATION } from '../../apply/own-marks.js';
 import { checkIdentity } from '../../apply/preflight.js';
 import { readPlan } from '../../planfile/read-plan.js';
 import type { CliIO } from '../io.js';
-import { readInputFile } from './input-files.js';
+import { readInputFile } from '../../app/input-files.js';
 import { addExamples } from './help-examples.js';
 
 
@@ -38,16 +38,23 @@ export function register(program: Command, io: CliIO): void {
 
 async function runUncordon(io: CliIO, file: string, opts: UncordonOptions): Promise<void> {
   // Loaded here, not at start-up: client-node is slow to import (see apply.ts).
-  const [{ connect }, { createKubeGateway }, { readLiveSnapshot }, { durationOption, makeLeaseLock }] = await Promise.all([
+  const [{ connect }, { createKubeGateway }, { readLiveSnapshot }, { durationOption, makeLeaseLock }, { wallSleep }] = await Promise.all([
     import('../../cluster/connect.js'),
     import('../../cluster/kube-gateway.js'),
     import('../../cluster/read-snapshot.js'),
-    import('./apply-run.js'),
+    import('../../app/apply-run.js'),
+    import('../../apply/wall-clock.js'),
   ]);
   const plan = readPlan(await readInputFile(io, file, 'plan file'), file);
   const timeout = durationOption(opts.lockTimeout, '--lock-timeout');
   const { kc, server } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });
-  const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server }) });
+  const gateway = createKubeGateway({
+    kc,
+    server,
+    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallSleep, scope: 'apply' }),
+    signal: io.signal,
+    sleep: wallSleep,
+  });
   checkIdentity(plan, await gateway.identity(), file);
   const lock = await makeLeaseLock(kc, { namespace: opts.lockNamespace, timeoutSeconds: timeout, durationSeconds: 15 }).acquire(io.signal);
   try {

@@ -27,7 +27,7 @@ export function register(program: Command, io: CliIO): void {
         import('../../cluster/lease-lock.js'),
       ]);
       const { kc } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });
-      const removed = await forceUnlock(kc, opts.lockNamespace);
+      const removed = await forceUnlock(kc, opts.lockNamespace, undefined, io.signal);
       if (!removed) io.stderr(`No apply lock is held (no Lease "${opts.lockNamespace}/${LOCK_LEASE_NAME}").\n`);
       else if (!removed.spec?.holderIdentity) io.stdout(`Removed the apply lock Lease "${opts.lockNamespace}/${LOCK_LEASE_NAME}" (it was not held).\n`);
       else io.stdout(`Removed the apply lock Lease "${opts.lockNamespace}/${LOCK_LEASE_NAME}", held by ${describeHolder(removed)}.\n`);

@@ -4,7 +4,7 @@
  * in a fixed order and every verdict is kept, so all problems are reported at once.
  */
 import type { Pod } from '../../model/k8s.js';
-import type { Severity } from '../../model/plan.js';
+import type { FindingCode, Severity } from '../../model/plan.js';
 import type { MaintenanceSpec } from '../../model/spec.js';
 import type { ClusterIndex } from '../cluster-index.js';
 import type { Workload } from '../resolve-workload.js';
@@ -15,7 +15,7 @@ export type Disposition = 'leave' | 'move' | 'delete';
 export interface PodVerdict {
   disposition: Disposition;
   severity: Severity;
-  code: string;
+  code: FindingCode;
   message: string;
   hint?: string;
 }

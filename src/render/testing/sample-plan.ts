@@ -2,17 +2,21 @@
  * A small hand-written plan used by the plan-file and renderer tests: two waves, every method,
  * findings of each severity. Built as data (not by the planner) so these tests stand alone.
  */
-import type { Plan, Action } from '../../model/plan.js';
+import type { Plan, Action, MethodReason } from '../../model/plan.js';
+import { methodReasonText } from '../../plan/method-reason.js';
 
 function action(over: Partial<Action> & Pick<Action, 'workload' | 'method' | 'pods'>): Action {
+  const why: MethodReason = over.why ?? { code: 'DEFAULT', kind: 'Deployment' };
   return {
     podUids: over.pods.map((p) => `uid-${p}`),
     replicas: 3,
     strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 },
     expectedMinReady: 3,
     surgePods: 1,
-    reason: 'default method for Deployments',
+    arrivedPods: 0,
     ...over,
+    why,
+    reason: methodReasonText(why),
   };
 }
 
@@ -71,7 +75,7 @@ function samplePlanWithout(opts: { blocked?: boolean }): Plan {
   return {
     apiVersion: 'sdrain.io/v1alpha1',
     kind: 'Plan',
-    formatVersion: 1,
+    formatVersion: 2,
     digest: '',
     toolVersion: '0.1.0',
     spec: {
@@ -101,12 +105,12 @@ function samplePlanWithout(opts: { blocked?: boolean }): Plan {
             strategy: { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 1 },
             expectedMinReady: 2,
             surgePods: 0,
-            reason: 'default method for StatefulSets',
+            why: { code: 'DEFAULT', kind: 'StatefulSet' },
           }),
         ],
         surge: { cpuMilli: 500, memory: 268435456, pods: 1 },
         free: { cpuMilli: 3500, memory: 4294967296, pods: 200 },
-        untouched: [{ node: 'node-a', namespace: 'kube-system', pod: 'kube-proxy-x1', reason: 'DaemonSet pod' }],
+        untouched: [{ node: 'node-a', namespace: 'kube-system', pod: 'kube-proxy-x1', reason: 'daemonset' }],
       },
       {
         index: 2,
@@ -118,7 +122,8 @@ function samplePlanWithout(opts: { blocked?: boolean }): Plan {
             pods: ['front-5c-a'],
             replicas: 2,
             expectedMinReady: 2,
-            reason: 'override web/front',
+            why: { code: 'OVERRIDE', override: 1 },
+            arrivedPods: 1,
           }),
           action({
             workload: { kind: 'Pod', namespace: 'default', name: 'debug' },
@@ -128,7 +133,7 @@ function samplePlanWithout(opts: { blocked?: boolean }): Plan {
             strategy: { type: 'None', maxSurge: 0, maxUnavailable: 1 },
             expectedMinReady: 0,
             surgePods: 0,
-            reason: 'unmanaged pod, policy delete',
+            why: { code: 'UNMANAGED', delete: true },
           }),
         ],
         surge: { cpuMilli: 1500, memory: 536870912, pods: 1 },
@@ -138,6 +143,13 @@ function samplePlanWithout(opts: { blocked?: boolean }): Plan {
     ],
     findings,
     applicable: !opts.blocked,
-    fingerprint: { nodes: { 'node-a': { unschedulable: false } } },
+    fingerprint: {
+      nodes: { 'node-a': { unschedulable: false, taints: [], labels: {}, allocatable: { cpu: '4', memory: '8Gi', pods: '110' } } },
+      targetNodes: {},
+      pods: {},
+      workloads: {},
+      pdbs: {},
+      hpas: {},
+    },
   };
 }

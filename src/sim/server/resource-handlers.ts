@@ -4,6 +4,7 @@
  * returns a status code and JSON body; watch streaming is in ./watch.ts.
  */
 import type { KubeObject } from '../../model/k8s.js';
+import { keyOfObject } from '../../kube/object-key.js';
 import { compareObjects, type MemoryStore } from '../store/memory-store.js';
 import { parseSelector, SelectorSyntaxError, type Selector, matches, fromLabelSelector, selectorToString } from '../../kube/selector.js';
 import { apiVersionOf, type ResourceInfo } from './resources.js';
@@ -103,7 +104,7 @@ export function listObjects(store: MemoryStore, req: ResourceRequest): Reply {
   const filter = requestFilter(req);
   const rv = store.resourceVersion();
   const meta: Record<string, unknown> = { resourceVersion: rv };
-  const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const keyOf = keyOfObject;
   const cont = req.query.get('continue');
   const start = cont ? decodeContinue(cont) : undefined;
   // The key is "namespace/name" (neither holds a "/"); compared as the list is sorted —

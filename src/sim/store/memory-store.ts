@@ -5,6 +5,7 @@
  * us linearizable writes for free.
  */
 import type { KubeObject } from '../../model/k8s.js';
+import { objectKeyOf } from '../../kube/object-key.js';
 import { matches } from '../../kube/selector.js';
 import { StoreError, type Clock, type ListOptions, type Store, type StoreEvent, type WriteOptions } from './types.js';
 import { mulberry32, nameSuffix, seededUuid } from './seeded-random.js';
@@ -20,9 +21,7 @@ export interface MemoryStoreOptions {
   initialResourceVersion?: number;
 }
 
-function keyOf(namespace: string | undefined, name: string): string {
-  return `${namespace ?? ''}/${name}`;
-}
+const keyOf = objectKeyOf;
 
 function clone<T>(v: T): T {
   return structuredClone(v);

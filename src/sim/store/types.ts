@@ -8,6 +8,7 @@
  * Single-threaded: every method is synchronous; listeners run synchronously after the write,
  * in registration order, and must not throw.
  */
+import type { Clock } from '../../clock.js';
 import type { KubeObject } from '../../model/k8s.js';
 import type { Selector } from '../../kube/selector.js';
 
@@ -90,8 +91,5 @@ export interface Store {
   readonly random: () => number;
 }
 
-/** Time for the simulator: wall time by default, a manual clock in unit tests. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): { cancel(): void };
-}
+/** Time for the simulator: wall time by default, a manual clock in unit tests (the one Clock, src/clock.ts). */
+export type { Clock };

@@ -3,6 +3,7 @@
  * their own Clock instead.
  */
 import type { Clock } from './types.js';
+import { isoSeconds } from '../../kube/time.js';
 
 /** Wall time; timers are unref'd so a forgotten one never keeps the process alive. */
 export const wallClock: Clock = {
@@ -14,10 +15,8 @@ export const wallClock: Clock = {
   },
 };
 
-/** RFC 3339 with second precision, as Kubernetes prints metav1.Time. */
-export function formatTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** RFC 3339 with second precision, as Kubernetes prints metav1.Time (the one copy: src/kube/time.ts). */
+export const formatTime = isoSeconds;
 
 /** RFC 3339 with microsecond precision, as Kubernetes prints metav1.MicroTime. */
 export function formatMicroTime(ms: number): string {

@@ -16,33 +16,45 @@ import { hostname } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApplyClock, ApplyLock, RunCommand } from '../../apply/apply-deps.js';
-import type { ApplyEvent } from '../../apply/apply-event.js';
-import { applyPlan } from '../../apply/apply-plan.js';
-import { connect } from '../../cluster/connect.js';
-import { createKubeGateway } from '../../cluster/kube-gateway.js';
-import { createEventRecorder } from '../../cluster/event-recorder.js';
-import { acquireLeaseLock } from '../../cluster/lease-lock.js';
-import { requireAccess } from '../../cluster/access-review.js';
-import { readLiveSnapshot } from '../../cluster/read-snapshot.js';
-import { SdrainError } from '../../errors.js';
-import { plan as computePlan } from '../../plan/plan.js';
-import { readPlan } from '../../planfile/read-plan.js';
-import { createLiveState, reduceLive, renderLive } from '../../render/apply-live-view.js';
-import { formatEventNdjson } from '../../render/apply-events-ndjson.js';
-import { formatProgressLine } from '../../render/apply-progress-lines.js';
-import { renderApplySummary } from '../../render/apply-summary.js';
-import { renderPlanForDiff } from '../../render/plan-text.js';
-import { parseDuration } from '../../spec/parse-duration.js';
-import type { Plan } from '../../model/plan.js';
-import type { CliIO } from '../io.js';
-import type { ApplyCliOptions } from './apply.js';
-import { formatError } from '../format-error.js';
+import type { ApplyLock, RunCommand } from '../apply/apply-deps.js';
+import { wallClock, wallSleep } from '../apply/wall-clock.js';
+import type { ApplyEvent } from '../apply/apply-event.js';
+import { applyPlan } from '../apply/apply-plan.js';
+import { connect } from '../cluster/connect.js';
+import { createKubeGateway } from '../cluster/kube-gateway.js';
+import { createEventRecorder } from '../cluster/event-recorder.js';
+import { acquireLeaseLock } from '../cluster/lease-lock.js';
+import { requireAccess } from '../cluster/access-review.js';
+import { readLiveSnapshot } from '../cluster/read-snapshot.js';
+import { SdrainError } from '../errors.js';
+import { plan as computePlan } from '../plan/plan.js';
+import { readPlan } from '../planfile/read-plan.js';
+import { createLiveState, reduceLive, renderLive } from '../render/apply-live-view.js';
+import { formatEventNdjson } from '../render/apply-events-ndjson.js';
+import { formatProgressLine } from '../render/apply-progress-lines.js';
+import { renderApplySummary } from '../render/apply-summary.js';
+import { parseDuration } from '../spec/parse-duration.js';
+import type { Plan } from '../model/plan.js';
+import type { CliIO } from './io.js';
+import { formatError } from '../render/format-error.js';
 import { readInputFile, writeOutputFile } from './input-files.js';
-import { renderApplyReport } from '../../render/apply-report.js';
-import { TOOL_VERSION } from '../../version.js';
+import { renderApplyReport } from '../render/apply-report.js';
+import { TOOL_VERSION } from '../version.js';
 
 
+
+/** The options of `sdrain apply` (commander's parse of them). */
+export interface ApplyCliOptions {
+  kubeconfig?: string;
+  context?: string;
+  expectDigest?: string;
+  lockTimeout: string;
+  lockNamespace: string;
+  lockDuration: string;
+  events?: string;
+  /** --report FILE: the HTML report of the apply. */
+  report?: string;
+}
 
 export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): Promise<void> {
   const plan = readPlan(await readInputFile(io, file, 'plan file'), file);
@@ -51,7 +63,13 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
   const lockTimeout = durationOption(opts.lockTimeout, '--lock-timeout');
   const lockDuration = Math.max(1, durationOption(opts.lockDuration, '--lock-duration'));
   const { kc, server } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });
-  const gateway = createKubeGateway({ kc, server, readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal }) });
+  const gateway = createKubeGateway({
+    kc,
+    server,
+    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallSleep, scope: 'apply' }),
+    signal: io.signal,
+    sleep: wallSleep,
+  });
   // Every permission apply needs, checked before anything is changed (rbac helper: src/cluster/access-review.ts).
   await requireAccess(kc, 'apply', { lockNamespace: opts.lockNamespace, file, signal: io.signal });
 
@@ -67,8 +85,8 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
         gateway,
         clock: wallClock,
         lock: makeLeaseLock(kc, { namespace: opts.lockNamespace, timeoutSeconds: lockTimeout, durationSeconds: lockDuration, digest: plan.digest }),
-        replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: plan.toolVersion }),
-        renderForDiff: renderPlanForDiff,
+        replan: (spec, snapshot) => computePlan(spec, snapshot, { toolVersion: TOOL_VERSION }),
+        toolVersion: TOOL_VERSION,
         runCommand: makeRunCommand(io.env, io.cwd),
         recordEvent: createEventRecorder(kc, { instance: `sdrain@${hostname()}`, signal: io.signal }),
         onEvent: (e) => {
@@ -84,7 +102,7 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
     if (opts.events === '-') io.stderr(summary);
     else io.stdout(summary);
     if (result.error) {
-      io.stderr(formatError(result.error, io.color));
+      io.stderr(formatError(result.error, { color: io.color, command: 'apply', version: TOOL_VERSION, debug: Boolean(io.env.SDRAIN_DEBUG) && io.env.SDRAIN_DEBUG !== '0' }));
       io.exitCode = result.status === 'interrupted' ? 130 : 1;
     }
   } finally {
@@ -161,21 +179,6 @@ function progressView(io: CliIO, plan: Plan, stdoutIsEvents: boolean): { event(e
     },
   };
 }
-
-export const wallClock: ApplyClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const t = setTimeout(done, Math.max(0, ms));
-      function done() {
-        clearTimeout(t);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
-};
 
 /** Runs a command without a shell; output is passed on as it arrives. */
 export function makeRunCommand(baseEnv: Record<string, string | undefined>, cwd: string): RunCommand {

@@ -2,10 +2,10 @@
  * Where `plan` and `snapshot` get the cluster from: a snapshot/dump file, or the live API
  * server through a kubeconfig. Progress and warnings go to stderr.
  */
-import type { Snapshot } from '../../model/snapshot.js';
-import { SdrainError, type Diagnostic } from '../../errors.js';
-import { loadSnapshotStream } from '../../snapshot/snapshot-file.js';
-import type { CliIO } from '../io.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { SdrainError, type Diagnostic } from '../errors.js';
+import { loadSnapshotStream } from '../snapshot/snapshot-file.js';
+import type { CliIO } from './io.js';
 import { openInputStream } from './input-files.js';
 
 export interface ClusterSourceOptions {
@@ -35,7 +35,7 @@ export async function loadCluster(io: CliIO, opts: ClusterSourceOptions): Promis
     return snapshot;
   }
   // Loaded only for live reads: @kubernetes/client-node is most of the CLI's start-up time.
-  const [{ connect }, { readLiveSnapshot }] = await Promise.all([import('../../cluster/connect.js'), import('../../cluster/read-snapshot.js')]);
+  const [{ connect }, { readLiveSnapshot }] = await Promise.all([import('../cluster/connect.js'), import('../cluster/read-snapshot.js')]);
   const { kc, server, context } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });
   io.stderr(`Reading cluster ${server} (context ${context})...\n`);
   return readLiveSnapshot(kc, { server, signal: io.signal, onWarning: (m) => io.stderr(`warning: ${m}\n`) });

@@ -6,8 +6,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rename, writeFile, unlink, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, basename, join, resolve } from 'node:path';
-import { SdrainError } from '../../errors.js';
-import type { CliIO } from '../io.js';
+import { SdrainError } from '../errors.js';
+import type { CliIO } from './io.js';
 
 /** Reads a UTF-8 text file; `what` names it in messages ("maintenance spec"). */
 export async function readInputFile(io: CliIO, path: string, what: string): Promise<string> {
@@ -17,7 +17,7 @@ export async function readInputFile(io: CliIO, path: string, what: string): Prom
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new SdrainError('FILE_NOT_FOUND', `Cannot read ${what} ${path}: no such file`);
     if (code === 'EISDIR') throw new SdrainError('INPUT_INVALID', `Cannot read ${what} ${path}: it is a directory`);
-    throw new SdrainError('INPUT_INVALID', `Cannot read ${what} ${path}: ${(err as Error).message}`);
+    throw new SdrainError('INPUT_INVALID', `Cannot read ${what} ${path}: ${describeFsError(err)}`);
   }
 }
 
@@ -38,7 +38,7 @@ export async function openInputStream(io: CliIO, path: string, what: string): Pr
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new SdrainError('FILE_NOT_FOUND', `Cannot read ${what} ${path}: no such file`);
     if (code === 'EISDIR') throw new SdrainError('INPUT_INVALID', `Cannot read ${what} ${path}: it is a directory`);
-    throw new SdrainError('INPUT_INVALID', `Cannot read ${what} ${path}: ${(err as Error).message}`);
+    throw new SdrainError('INPUT_INVALID', `Cannot read ${what} ${path}: ${describeFsError(err)}`);
   }
   return () => readChunks(abs, path, what);
 }
@@ -47,7 +47,7 @@ async function* readChunks(abs: string, path: string, what: string): AsyncGenera
   try {
     for await (const chunk of createReadStream(abs, { highWaterMark: STREAM_CHUNK })) yield chunk as Buffer;
   } catch (err) {
-    throw new SdrainError('INPUT_INVALID', `Cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new SdrainError('INPUT_INVALID', `Cannot read ${what} ${path}: ${describeFsError(err)}`);
   }
 }
 
@@ -70,19 +70,56 @@ export async function writeOutputChunks(io: CliIO, path: string, chunks: Iterabl
     await rename(tmp, target);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
-    throw new SdrainError('INPUT_INVALID', `Cannot write ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw outputError(err, what, path);
   }
 }
 
-/** Writes a file whole or not at all (temporary file, then rename), so a reader never sees half a plan. */
-export async function writeOutputFile(io: CliIO, path: string, text: string, what: string): Promise<void> {
+/**
+ * Writes a file whole or not at all (temporary file, then rename), so a reader never sees half
+ * a plan: the one atomic write of the CLI (plans, snapshots, kubeconfigs). `mode` 0o600 for
+ * files holding credentials.
+ */
+export async function writeOutputFile(io: Pick<CliIO, 'cwd'>, path: string, text: string, what: string, opts: { mode?: number } = {}): Promise<void> {
   const target = resolve(io.cwd, path);
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
-    await writeFile(tmp, text, 'utf8');
+    await writeFile(tmp, text, { encoding: 'utf8', ...(opts.mode !== undefined ? { mode: opts.mode } : {}) });
     await rename(tmp, target);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
-    throw new SdrainError('INPUT_INVALID', `Cannot write ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw outputError(err, what, path);
   }
+}
+
+const FS_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'it is a directory',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'the file system is read-only',
+  EDQUOT: 'the disk quota is exceeded',
+  EMFILE: 'too many open files',
+  EIO: 'an input/output error',
+};
+
+/** A file-system failure as a short phrase from its code (never the raw message, which repeats the absolute path). */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === undefined ? 'the operating system refused' : `${FS_ERRORS[code] ?? 'failed'} (${code})`;
+}
+
+/** OUTPUT_WRITE_FAILED for a file sdrain was asked to write: `what` names it ("plan file"). */
+export function outputError(err: unknown, what: string, path: string): SdrainError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const hint =
+    code === 'ENOENT' || code === 'ENOTDIR'
+      ? 'Create the directory first, or pass another path.'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'Choose a path you can write to.'
+        : code === 'ENOSPC' || code === 'EDQUOT'
+          ? 'Free some space, or write elsewhere.'
+          : undefined;
+  return new SdrainError('OUTPUT_WRITE_FAILED', `Cannot write ${what} ${path}: ${describeFsError(err)}`, { hint, cause: err });
 }
