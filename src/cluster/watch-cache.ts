@@ -76,12 +76,13 @@ async function listAllPages<T extends KubeObject>(
   kc: KubeConfig,
   path: string,
   query: { labelSelector?: string; fieldSelector?: string } = {},
+  signal?: AbortSignal,
 ): Promise<{ items: T[]; resourceVersion: string }> {
   const items: T[] = [];
   let cont: string | undefined;
   let rv = '';
   for (;;) {
-    const res = await kubeRequest(kc, { method: 'GET', path, query: { ...query, limit: String(PAGE_SIZE), continue: cont } });
+    const res = await kubeRequest(kc, { method: 'GET', path, query: { ...query, limit: String(PAGE_SIZE), continue: cont }, ...(signal ? { signal } : {}) });
     if (res.status !== 200) throw Object.assign(new Error(`list ${path} answered HTTP ${res.status}`), { code: res.status, body: res.body });
     const list = res.body as { metadata?: { resourceVersion?: string; continue?: string }; items?: T[] } | undefined;
     if (!list || !Array.isArray(list.items)) throw new ClusterError(`Cannot list ${path}: the server's answer has no items list`, { status: res.status });
@@ -102,6 +103,8 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
   let stopped = false;
   let controller: AbortController | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
+  // Aborts a list in flight (and its retries' backoff) when the cache is stopped or fails.
+  const lists = new AbortController();
   let resolveSynced!: () => void;
   let rejectSynced!: (e: unknown) => void;
   let resolveFirst!: (items: T[]) => void;
@@ -127,6 +130,7 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
     stopped = true;
     if (retryTimer) clearTimeout(retryTimer);
     controller?.abort();
+    lists.abort();
     // Every waiter looks again and gets the error from items(); one listener's throw must not hide it from the rest.
     for (const l of [...appliedListeners]) {
       try {
@@ -149,7 +153,7 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
     retryTimer = setTimeout(() => void relist(), RETRY_MS);
   };
 
-  const listAll = () => listAllPages<T>(kc, path, { labelSelector: query.labelSelector, fieldSelector });
+  const listAll = () => listAllPages<T>(kc, path, { labelSelector: query.labelSelector, fieldSelector }, lists.signal);
 
   const relist = async (): Promise<void> => {
     if (stopped) return;
@@ -170,6 +174,7 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
       applied({ type: 'reset' });
       await startWatch();
     } catch (err) {
+      if (stopped && synced) return; // stopped (or failed) while the list was in flight
       if (!synced) {
         synced = true;
         rejectSynced(toClusterError(err, { action: `list ${RESOURCE[query.kind].plural}`, scope: 'apply' }));
@@ -248,6 +253,7 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);
       controller?.abort();
+      lists.abort();
       listeners.clear();
       appliedListeners.clear();
     },
