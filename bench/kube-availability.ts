@@ -82,6 +82,12 @@ async function settle(s: Scenario, workloads: Workload[]): Promise<void> {
   for (const w of workloads) await s.cluster.waitReady(s.namespace, `app=${w.name}`, w.object.spec!.replicas ?? 1, { timeoutMs: 180_000 });
 }
 
+/** How far the actual time is from the estimate, as bench/estimate-accuracy.ts reports it. */
+function errorPct(estimate: number, actual: number): string {
+  const pct = ((actual - estimate) / estimate) * 100;
+  return `${pct >= 0 ? '+' : ''}${fmt(pct, 0)} %`;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const startupMs = Number(option(argv, '--startup-ms') ?? 5000);
@@ -159,9 +165,9 @@ async function main(): Promise<void> {
         fmt(r.kubectlBelowFloorS, 1),
         r.estimateS !== undefined ? `${fmt(r.estimateS, 1)} (${r.estimateBasis})` : '—',
         r.actualS !== undefined ? fmt(r.actualS, 1) : '—',
-        r.estimateS !== undefined && r.actualS ? `${fmt(((r.estimateS - r.actualS) / r.actualS) * 100, 0)} %` : '—',
+        r.estimateS !== undefined && r.actualS !== undefined ? errorPct(r.estimateS, r.actualS) : '—',
         r.estimateMaxS !== undefined ? fmt(r.estimateMaxS, 1) : '—',
-        r.estimateMaxS !== undefined && r.actualS ? `${fmt(((r.estimateMaxS - r.actualS) / r.actualS) * 100, 0)} %` : '—',
+        r.estimateMaxS !== undefined && r.actualS !== undefined ? errorPct(r.estimateMaxS, r.actualS) : '—',
       ]),
     );
     const out = `${machineMarkdown()}\nKubernetes v1.36.3 (real control plane), start-up ${startupMs} ms, grace ${graceS} s; sdrain apply ${fmt(sdrainEnd / 1000, 1)} s, kubectl drain ${fmt(kubectlEnd / 1000, 1)} s\n\n${table}\n`;
