@@ -139,6 +139,7 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
   }
 
   let shared: Map<WatchKind, WatchCache> | undefined;
+  const cacheOptions = { ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
   const closeShared = () => {
     for (const c of shared?.values() ?? []) c.stop();
     shared = undefined;
@@ -147,7 +148,7 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
   /** The snapshot read through new shared watch caches (replacing any earlier ones). */
   async function readSnapshotShared(): Promise<Snapshot> {
     closeShared();
-    const caches = new Map<WatchKind, WatchCache>(SHARED_KINDS.map((kind) => [kind, startWatchCache(kc, { kind })]));
+    const caches = new Map<WatchKind, WatchCache>(SHARED_KINDS.map((kind) => [kind, startWatchCache(kc, { kind }, cacheOptions)]));
     shared = caches;
     try {
       // The same read as `sdrain plan` (read-snapshot.ts), but the shared kinds come from the
@@ -255,7 +256,7 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
       const base = shared?.get(query.kind);
       const filter = base ? queryFilter(query) : undefined;
       if (base && filter) return base.view(filter) as unknown as ObjectCache<T>;
-      return startWatchCache<T>(kc, query);
+      return startWatchCache<T>(kc, query, cacheOptions);
     },
     close: closeShared,
   };

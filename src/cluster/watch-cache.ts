@@ -16,7 +16,7 @@ import { ClusterError } from '../errors.js';
 import type { KubeObject } from '../model/k8s.js';
 import { toClusterError } from './api-error.js';
 import type { ObjectCache, WatchQuery } from './cluster-gateway.js';
-import { kubeRequest } from './kube-request.js';
+import { kubeRequest, timerSleep, type Sleep } from './kube-request.js';
 
 const RESOURCE: Record<WatchQuery['kind'], { group: string; plural: string; namespaced: boolean }> = {
   Node: { group: '/api/v1', plural: 'nodes', namespaced: false },
@@ -93,7 +93,18 @@ async function listAllPages<T extends KubeObject>(
   }
 }
 
-export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: WatchQuery): WatchCache<T> {
+/** How a cache waits and when it gives up: apply's injected clock and its Ctrl-C signal. */
+export interface WatchCacheOptions {
+  /** The clock the re-list backoff sleeps on (default: real timers). */
+  sleep?: Sleep;
+  /**
+   * Ctrl-C: ends the re-list backoff and stops re-listing (the cache keeps what it has), like the
+   * gateway's stopRetrying; a list in flight is aborted only by stop().
+   */
+  signal?: AbortSignal;
+}
+
+export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: WatchQuery, opts: WatchCacheOptions = {}): WatchCache<T> {
   const objects = new Map<string, T>();
   const listeners = new Set<() => void>();
   const appliedListeners = new Set<(change: CacheChange<T>) => void>();
@@ -102,9 +113,11 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
   let resourceVersion = '';
   let stopped = false;
   let controller: AbortController | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
-  // Aborts a list in flight (and its retries' backoff) when the cache is stopped or fails.
+  // Aborts a list in flight and the re-list backoff when the cache is stopped or fails; Ctrl-C
+  // (opts.signal) only ends the backoff.
   const lists = new AbortController();
+  const retrySignal = opts.signal ? AbortSignal.any([lists.signal, opts.signal]) : lists.signal;
+  const sleep = opts.sleep ?? timerSleep;
   let resolveSynced!: () => void;
   let rejectSynced!: (e: unknown) => void;
   let resolveFirst!: (items: T[]) => void;
@@ -128,7 +141,6 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
   const fail = (e: ClusterError) => {
     failure = e;
     stopped = true;
-    if (retryTimer) clearTimeout(retryTimer);
     controller?.abort();
     lists.abort();
     // Every waiter looks again and gets the error from items(); one listener's throw must not hide it from the rest.
@@ -150,7 +162,9 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
 
   const scheduleRelist = () => {
     if (stopped) return;
-    retryTimer = setTimeout(() => void relist(), RETRY_MS);
+    void sleep(RETRY_MS, retrySignal).then(() => {
+      if (!retrySignal.aborted) void relist();
+    });
   };
 
   const listAll = () => listAllPages<T>(kc, path, { labelSelector: query.labelSelector, fieldSelector }, lists.signal);
@@ -251,7 +265,6 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
     error: () => failure,
     stop() {
       stopped = true;
-      if (retryTimer) clearTimeout(retryTimer);
       controller?.abort();
       lists.abort();
       listeners.clear();

@@ -126,6 +126,45 @@ describe('watch cache', () => {
     }
   });
 
+  it('sleeps its re-list backoff on the injected clock; Ctrl-C ends the backoff', async () => {
+    requests.length = 0;
+    listItems = [pod('a', '10')];
+    listRv = '10';
+    watches.ns3 = [
+      { events: [], status: 410 },
+      { events: [], status: 410 },
+    ];
+    const sleeps: { ms: number; signal?: AbortSignal; wake: () => void }[] = [];
+    const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((wake) => sleeps.push({ ms, signal, wake }));
+    const ctrlC = new AbortController();
+    const cache = startWatchCache(kc, { kind: 'Pod', namespace: 'ns3' }, { sleep, signal: ctrlC.signal });
+    const lists = () => requests.filter((r) => r.includes('/namespaces/ns3/') && !r.includes('watch=true')).length;
+    const untilSleeps = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      while (sleeps.length < n) {
+        if (Date.now() > deadline) throw new Error(`no backoff sleep #${n}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    try {
+      await cache.synced;
+      // The first 410: the backoff waits on the injected clock, not on a timer of its own.
+      await untilSleeps(1);
+      expect(sleeps[0]!.ms).toBeGreaterThan(0);
+      expect(lists()).toBe(1);
+      sleeps[0]!.wake();
+      await untilRequest(/\/namespaces\/ns3\/pods\?(?!.*watch=true)/);
+      await until(cache, () => lists() === 2);
+      // The second 410's backoff is ended by Ctrl-C.
+      await untilSleeps(2);
+      expect(sleeps[1]!.signal?.aborted).toBe(false);
+      ctrlC.abort();
+      expect(sleeps[1]!.signal?.aborted).toBe(true);
+    } finally {
+      cache.stop();
+    }
+  });
+
   it('applies MODIFIED and DELETED events in order', async () => {
     listItems = [pod('a', '30', 'Pending')];
     listRv = '30';
