@@ -20,7 +20,19 @@ import { KUBE_MODULE_DIR, pinnedKubernetesVersion, resolveBinary } from './kube-
 import { generateTls } from '../dist/sim/tls.js';
 import { buildKubeconfig } from '../dist/sim/kubeconfig.js';
 
-const USAGE = 'usage: npm run kube:up -- --kubeconfig-out FILE [--port N] [--pod-startup-ms N] [--log-dir DIR]';
+const USAGE = 'usage: npm run kube:up -- --kubeconfig-out FILE [--port N] [--pod-startup-ms N] [--log-dir DIR] [--large]';
+
+/**
+ * --large: the limits an operator raises for a cluster of thousands of nodes and pods on one
+ * machine (bench:kube-scale): the apiserver's in-flight limits, and the controller manager's
+ * and scheduler's client QPS and sync workers, so loading 10,000s of pods is not throttled by
+ * the clients' defaults (20 / 50 QPS).
+ */
+const LARGE = {
+  'kube-apiserver': ['--max-requests-inflight=1600', '--max-mutating-requests-inflight=800'],
+  'kube-controller-manager': ['--kube-api-qps=400', '--kube-api-burst=800', '--concurrent-deployment-syncs=20', '--concurrent-replicaset-syncs=20', '--concurrent-statefulset-syncs=10', '--concurrent-daemonset-syncs=10'],
+  'kube-scheduler': ['--kube-api-qps=400', '--kube-api-burst=800'],
+};
 const READY_TIMEOUT_MS = Number(process.env.SDRAIN_KUBE_READY_TIMEOUT_MS ?? 180_000);
 
 const say = (line) => process.stderr.write(`kube:up: ${line}\n`);
@@ -32,6 +44,7 @@ function parse() {
       port: { type: 'string' },
       'pod-startup-ms': { type: 'string' },
       'log-dir': { type: 'string' },
+      large: { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -51,6 +64,7 @@ function parse() {
     port: int('port', values.port, 1),
     podStartupMs: int('pod-startup-ms', values['pod-startup-ms'], 0) ?? 1000,
     logDir: values['log-dir'],
+    large: values.large === true,
   };
 }
 
@@ -128,7 +142,8 @@ async function main() {
   const logs = join(dir, 'logs');
   mkdirSync(logs);
   // A component stopped through the control endpoint (a fault test) is expected to be down.
-  const start = (name, args) => {
+  const start = (name, given) => {
+    const args = opts.large && LARGE[name] && !given.includes(LARGE[name][0]) ? [...given, ...LARGE[name]] : given;
     const fd = openSync(join(logs, `${name}.log`), 'a');
     const proc = spawn(bin, [name, ...args], { cwd: dir, stdio: ['ignore', fd, fd] });
     closeSync(fd);
