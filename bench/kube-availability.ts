@@ -31,7 +31,7 @@ interface Workload {
 }
 
 function layout(startupMs: number, graceS: number): Workload[] {
-  const d = (name: string, replicas: number, extra: Parameters<typeof deployment>[1] extends infer O ? Partial<O> : never = {}) =>
+  const d = (name: string, replicas: number, extra: { maxSurge?: number | string; maxUnavailable?: number | string } = {}) =>
     deployment(name, { replicas, startupMs, graceSeconds: graceS, ...extra });
   return [
     { name: 'nginx', object: d('nginx', 3), placement: [['worker-1', 2], ['worker-2', 1]] },
