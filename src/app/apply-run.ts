@@ -22,6 +22,7 @@ import type { ApplyEvent } from '../apply/apply-event.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import { connect } from '../cluster/connect.js';
 import { createKubeGateway } from '../cluster/kube-gateway.js';
+import type { ClusterGateway } from '../cluster/cluster-gateway.js';
 import { createEventRecorder } from '../cluster/event-recorder.js';
 import { acquireLeaseLock } from '../cluster/lease-lock.js';
 import { requireAccess } from '../cluster/access-review.js';
@@ -56,6 +57,20 @@ export interface ApplyCliOptions {
   report?: string;
 }
 
+/**
+ * The cluster gateway apply, uncordon and the demo use: wall-clock retries, Ctrl-C through the
+ * IO's signal, and the same live read (and the same apply-scoped permission hints) as `sdrain plan`.
+ */
+export function applyGateway(io: Pick<CliIO, 'signal'>, kc: KubeConfig, server: string): ClusterGateway {
+  return createKubeGateway({
+    kc,
+    server,
+    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallSleep, scope: 'apply' }),
+    signal: io.signal,
+    sleep: wallSleep,
+  });
+}
+
 export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): Promise<void> {
   const plan = readPlan(await readInputFile(io, file, 'plan file'), file);
   // Every in-flight request and wait listens to the signal; dozens at once are expected.
@@ -63,13 +78,7 @@ export async function runApply(io: CliIO, file: string, opts: ApplyCliOptions): 
   const lockTimeout = durationOption(opts.lockTimeout, '--lock-timeout');
   const lockDuration = Math.max(1, durationOption(opts.lockDuration, '--lock-duration'));
   const { kc, server } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });
-  const gateway = createKubeGateway({
-    kc,
-    server,
-    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallSleep, scope: 'apply' }),
-    signal: io.signal,
-    sleep: wallSleep,
-  });
+  const gateway = applyGateway(io, kc, server);
   // Every permission apply needs, checked before anything is changed (rbac helper: src/cluster/access-review.ts).
   await requireAccess(kc, 'apply', { lockNamespace: opts.lockNamespace, file, signal: io.signal });
 

@@ -20,9 +20,10 @@ import type { ClusterIndex } from './cluster-index.js';
 import { chooseMethod, type MethodDecision, type WorkloadFinding } from './choose-method.js';
 import { compareStrings, qualifiedName } from './compare.js';
 import { availabilityFinding, downtimeFinding, expectedMinReady } from './min-ready.js';
-import { bypassEffects, evictionEffects, type PdbCache } from './pdb-effects.js';
+import { bypassEffects, evictionEffects, PdbCache } from './pdb-effects.js';
 import { resolveWorkload, type Workload } from './resolve-workload.js';
-import type { WhatIfCluster } from './what-if-cluster.js';
+import { WhatIfCluster } from './what-if-cluster.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { simulateMoves, type MoveGroup, type PlacementFailure } from './wave-moves.js';
 
 export interface PlanContext {
@@ -35,6 +36,11 @@ export interface PlanContext {
   reported: Set<string>;
   /** Every workload that got an action, by key. */
   workloads: Map<string, Workload>;
+}
+
+/** A fresh context: nothing moved yet, no decisions taken (plan() and tests of one wave start here). */
+export function newPlanContext(spec: MaintenanceSpec, snapshot: Snapshot, index: ClusterIndex): PlanContext {
+  return { spec, index, whatIf: new WhatIfCluster(snapshot), pdbs: new PdbCache(index), decisions: new Map(), reported: new Set(), workloads: new Map() };
 }
 
 export interface WaveOutcome {

@@ -12,10 +12,8 @@ import { estimatePlan, windowFinding as windowTooShort } from './estimate-durati
 import { sortFindings } from './finding-order.js';
 import { fingerprint } from './fingerprint.js';
 import { orderWaves } from './order-waves.js';
-import { PdbCache } from './pdb-effects.js';
-import { planWave, type PlanContext } from './plan-wave.js';
+import { newPlanContext, planWave } from './plan-wave.js';
 import { selectNodes } from './select-nodes.js';
-import { WhatIfCluster } from './what-if-cluster.js';
 
 export interface PlanOptions {
   /** sdrain version recorded in the plan. */
@@ -41,15 +39,7 @@ export function plan(spec: MaintenanceSpec, snapshot: Snapshot, opts: PlanOption
   const wf = windowFinding(spec);
   if (wf) findings.push(wf);
 
-  const ctx: PlanContext = {
-    spec,
-    index,
-    whatIf: new WhatIfCluster(snapshot),
-    pdbs: new PdbCache(index),
-    decisions: new Map(),
-    reported: new Set(),
-    workloads: new Map(),
-  };
+  const ctx = newPlanContext(spec, snapshot, index);
   const waves: Wave[] = [];
   const groups = orderWaves(selection.nodes, spec, index.nodes);
   groups.forEach((nodes, i) => {

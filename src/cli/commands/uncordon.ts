@@ -38,23 +38,11 @@ export function register(program: Command, io: CliIO): void {
 
 async function runUncordon(io: CliIO, file: string, opts: UncordonOptions): Promise<void> {
   // Loaded here, not at start-up: client-node is slow to import (see apply.ts).
-  const [{ connect }, { createKubeGateway }, { readLiveSnapshot }, { durationOption, makeLeaseLock }, { wallSleep }] = await Promise.all([
-    import('../../cluster/connect.js'),
-    import('../../cluster/kube-gateway.js'),
-    import('../../cluster/read-snapshot.js'),
-    import('../../app/apply-run.js'),
-    import('../../apply/wall-clock.js'),
-  ]);
+  const [{ connect }, { applyGateway, durationOption, makeLeaseLock }] = await Promise.all([import('../../cluster/connect.js'), import('../../app/apply-run.js')]);
   const plan = readPlan(await readInputFile(io, file, 'plan file'), file);
   const timeout = durationOption(opts.lockTimeout, '--lock-timeout');
   const { kc, server } = connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, cwd: io.cwd });
-  const gateway = createKubeGateway({
-    kc,
-    server,
-    readSnapshot: (k) => readLiveSnapshot(k, { server, signal: io.signal, sleep: wallSleep, scope: 'apply' }),
-    signal: io.signal,
-    sleep: wallSleep,
-  });
+  const gateway = applyGateway(io, kc, server);
   checkIdentity(plan, await gateway.identity(), file);
   const lock = await makeLeaseLock(kc, { namespace: opts.lockNamespace, timeoutSeconds: timeout, durationSeconds: 15 }).acquire(io.signal);
   try {

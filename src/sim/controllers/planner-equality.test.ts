@@ -8,17 +8,15 @@
  * a wave that is tried and rolled back first (affinity: skip), which must restore the
  * scheduler's node-sampling rotation with everything else.
  */
-import { mulberry32 } from '../store/seeded-random.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../store/seeded-random.js';
 import type { V1PodSpec } from '@kubernetes/client-node';
 import type { KubeObject, Node, Pod } from '../../model/k8s.js';
 import { buildSnapshot } from '../../snapshot/build-snapshot.js';
 import { podKeyOf } from '../../kube/pod.js';
 import { buildClusterIndex } from '../../plan/cluster-index.js';
-import { PdbCache } from '../../plan/pdb-effects.js';
-import { planWave, type PlanContext } from '../../plan/plan-wave.js';
+import { newPlanContext, planWave } from '../../plan/plan-wave.js';
 import { makeSpec } from '../../plan/testing/snapshot-builder.js';
-import { WhatIfCluster } from '../../plan/what-if-cluster.js';
 import { deployment, node, startHarness, type SimHarness } from './testing/harness.js';
 import { running } from './testing/loaded-deployment.js';
 
@@ -94,15 +92,8 @@ function plannerPredictions(objects: KubeObject[], drained: string, skipped: str
   expect(errors).toEqual([]);
   const index = buildClusterIndex(snapshot);
   const wave = [drained, ...skipped];
-  const ctx: PlanContext = {
-    spec: makeSpec(wave, { concurrency: wave.length, ...(skipped.length > 0 ? { affinity: 'skip' as const } : {}), workloads: { deployment: 'evict' } }),
-    index,
-    whatIf: new WhatIfCluster(snapshot),
-    pdbs: new PdbCache(index),
-    decisions: new Map(),
-    reported: new Set(),
-    workloads: new Map(),
-  };
+  const spec = makeSpec(wave, { concurrency: wave.length, ...(skipped.length > 0 ? { affinity: 'skip' as const } : {}), workloads: { deployment: 'evict' } });
+  const ctx = newPlanContext(spec, snapshot, index);
   const outcome = planWave(ctx, wave, 1);
   expect(outcome.wave?.nodes).toEqual([drained]);
   expect(outcome.findings.filter((f) => f.code === 'NODE_SKIPPED').map((f) => f.node)).toEqual(skipped);
