@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterGateway, EvictOutcome, ObjectCache } from '../../cluster/cluster-gateway.js';
 import { SdrainError } from '../../errors.js';
 import type { Deployment, KubeObject, Pod } from '../../model/k8s.js';
-import type { ActionContext } from '../action-context.js';
 import type { ApplyEvent } from '../apply-event.js';
 import { EVICT_RETRY_MS, evict } from './evict.js';
 import { manualClock } from '../testing/manual-clock.js';
+import { testAction, testActionContext } from '../testing/action-context.js';
 
 /** A cache whose content the test sets; every set notifies like a watch event. */
 class FakeCache<T extends KubeObject> implements ObjectCache<T> {
@@ -62,32 +62,8 @@ function setup(outcomes: EvictOutcome[], timeoutMs = 60_000) {
     },
   } as unknown as ClusterGateway;
   const clock = manualClock();
-  const ctx: ActionContext = {
-    plan: { digest: 'sha256:x', findings: [] } as unknown as ActionContext['plan'],
-    wave: { index: 1, nodes: ['node-a'], actions: [], surge: { cpuMilli: 0, memory: 0, pods: 0 }, free: { cpuMilli: 0, memory: 0, pods: 0 }, untouched: [] },
-    action: {
-      workload: { kind: 'Deployment', namespace: 'shop', name: 'api' },
-      method: 'evict',
-      pods: ['api-1'],
-      podUids: ['uid-api-1'],
-      replicas: 2,
-      strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 },
-      expectedMinReady: 1,
-      surgePods: 0,
-      why: { code: 'DEFAULT', kind: 'Deployment' },
-      reason: 'default for Deployments',
-      arrivedPods: 0,
-    },
-    gateway,
-    clock,
-    signal: new AbortController().signal,
-    emit: (e) => events.push(e),
-    deadlineMs: clock.now() + timeoutMs,
-    nodePods: [nodePods],
-    workload,
-    minReady: null,
-    phase: '',
-  };
+  const action = testAction('evict', { expectedMinReady: 1 });
+  const ctx = testActionContext({ action, gateway, clock, digest: 'sha256:x', emit: (e) => events.push(e), timeoutMs, nodePods, workload });
   return { ctx, calls, events, clock };
 }
 

@@ -5,11 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Deployment, Pod } from '../../model/k8s.js';
-import type { Action } from '../../model/plan.js';
-import type { ActionContext } from '../action-context.js';
 import { PLAN_DIGEST_ANNOTATION, RESTARTED_AT_ANNOTATION, restartValue } from '../own-marks.js';
 import { FakeGateway, type FakeCall } from '../testing/fake-gateway.js';
 import { manualClock } from '../testing/manual-clock.js';
+import { testAction, testActionContext } from '../testing/action-context.js';
 import { roll } from './roll.js';
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
@@ -43,33 +42,8 @@ function setup(dep: Deployment) {
       f.updateWorkload('Deployment', 'shop', 'api', (w) => ({ ...w, status: { observedGeneration: w.metadata.generation, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 } }) as Deployment);
     });
   };
-  const action: Action = {
-    workload: { kind: 'Deployment', namespace: 'shop', name: 'api' },
-    method: 'roll',
-    pods: ['api-1'],
-    podUids: ['uid-api-1'],
-    replicas: 2,
-    strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 },
-    expectedMinReady: 2,
-    surgePods: 1,
-    why: { code: 'OVERRIDE', override: 1 },
-    reason: 'override #1',
-    arrivedPods: 0,
-  };
-  const ctx: ActionContext = {
-    plan: { digest: DIGEST, findings: [] } as unknown as ActionContext['plan'],
-    wave: { index: 2, nodes: ['node-a'], actions: [action], surge: { cpuMilli: 0, memory: 0, pods: 0 }, free: { cpuMilli: 0, memory: 0, pods: 0 }, untouched: [] },
-    action,
-    gateway: fake,
-    clock,
-    signal: new AbortController().signal,
-    emit: () => undefined,
-    deadlineMs: clock.now() + 600_000,
-    nodePods: [fake.watch<Pod>({ kind: 'Pod', fieldSelector: 'spec.nodeName=node-a' })],
-    workload: fake.watch<Deployment>({ kind: 'Deployment', namespace: 'shop', name: 'api' }),
-    minReady: null,
-    phase: '',
-  };
+  const action = testAction('roll', { why: { code: 'OVERRIDE', override: 1 }, reason: 'override #1' });
+  const ctx = testActionContext({ action, gateway: fake, clock, digest: DIGEST, wave: 2 });
   return { fake, clock, ctx };
 }
 

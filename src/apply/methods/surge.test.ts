@@ -6,13 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Deployment, Pod } from '../../model/k8s.js';
-import type { Action } from '../../model/plan.js';
-import type { ActionContext } from '../action-context.js';
 import { trackProgress } from '../action-context.js';
 import type { ApplyEvent } from '../apply-event.js';
 import { MOVE_DELETION_COST, POD_DELETION_COST_ANNOTATION, SURGE_ANNOTATION } from '../own-marks.js';
 import { FakeGateway, type FakeCall } from '../testing/fake-gateway.js';
 import { manualClock, type ManualClock } from '../testing/manual-clock.js';
+import { testAction, testActionContext } from '../testing/action-context.js';
 import { Interrupted } from '../wait-for.js';
 import { surge } from './surge.js';
 
@@ -82,33 +81,8 @@ function setup() {
   fake.react = controller(clock);
   const events: ApplyEvent[] = [];
   const interrupt = new AbortController();
-  const action: Action = {
-    workload: { kind: 'Deployment', namespace: 'shop', name: 'api', uid: 'd1' },
-    method: 'surge',
-    pods: ['api-1'],
-    podUids: ['uid-api-1'],
-    replicas: 2,
-    strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 },
-    expectedMinReady: 2,
-    surgePods: 1,
-    why: { code: 'DEFAULT', kind: 'Deployment' },
-    reason: 'default for Deployments',
-    arrivedPods: 0,
-  };
-  const ctx: ActionContext = {
-    plan: { digest: DIGEST, findings: [] } as unknown as ActionContext['plan'],
-    wave: { index: 1, nodes: ['node-a'], actions: [action], surge: { cpuMilli: 0, memory: 0, pods: 0 }, free: { cpuMilli: 0, memory: 0, pods: 0 }, untouched: [] },
-    action,
-    gateway: fake,
-    clock,
-    signal: interrupt.signal,
-    emit: (e) => events.push(e),
-    deadlineMs: clock.now() + 600_000,
-    nodePods: [fake.watch<Pod>({ kind: 'Pod', fieldSelector: 'spec.nodeName=node-a' })],
-    workload: fake.watch<Deployment>({ kind: 'Deployment', namespace: 'shop', name: 'api' }),
-    minReady: null,
-    phase: '',
-  };
+  const action = testAction('surge', { workload: { kind: 'Deployment', namespace: 'shop', name: 'api', uid: 'd1' } });
+  const ctx = testActionContext({ action, gateway: fake, clock, digest: DIGEST, signal: interrupt.signal, emit: (e) => events.push(e) });
   return { fake, clock, ctx, events, interrupt };
 }
 
