@@ -14,7 +14,7 @@ import { KUBE_FAULTS, runKubeChaos, type ChaosLayout, type KubeChaosRun } from '
 import { option } from './lib/args.js';
 import { machineMarkdown } from './lib/machine.js';
 import { markdownTable } from './lib/markdown-table.js';
-import { startKubeUpProcess } from './lib/sim-process.js';
+import { controlUrlOf, startKubeUpProcess } from './lib/sim-process.js';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sdrain-kube-chaos-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const proc = await startKubeUpProcess(['--kubeconfig-out', kubeconfig], { timeoutMs: 300_000 });
-  const control = /control (http:\/\/127\.0\.0\.1:\d+\/\S+?);/.exec(proc.stdout())?.[1];
+  const control = controlUrlOf(proc.stdout());
   const runs: KubeChaosRun[] = [];
   const started = performance.now();
   try {

@@ -35,6 +35,11 @@ export function startSimProcess(args: string[], opts: SimProcessOptions): Promis
   return startReadyProcess('sdrain sim', [SDRAIN_BIN, 'sim', ...args], opts);
 }
 
+/** kube:up's fault-injection endpoint, as its ready line names it ('' when absent). */
+export function controlUrlOf(readyLine: string): string {
+  return /control (http:\/\/127\.0\.0\.1:\d+\/\S+?);/.exec(readyLine)?.[1] ?? '';
+}
+
 /** `node scripts/kube-up.mjs <args>`: the real control plane (etcd, apiserver, controllers, kwok). */
 export function startKubeUpProcess(args: string[], opts: SimProcessOptions): Promise<SimProcess> {
   // Its own process group, so a stop that has to force it also takes down the five components.

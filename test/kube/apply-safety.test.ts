@@ -6,7 +6,7 @@
  * Two applies at once: the second refuses naming the Lease. `sdrain uncordon` gives nodes back.
  */
 import { afterEach, describe, expect, it, inject } from 'vitest';
-import { deployment, mergePatch } from './harness/e2e-cluster.js';
+import { mergePatch } from './harness/e2e-cluster.js';
 import { watchReady } from './harness/ready-watch.js';
 import { Scenario } from './harness/scenario.js';
 
@@ -19,10 +19,7 @@ async function seed(id: string, startupMs = 3000): Promise<Scenario> {
   const s = await Scenario.create(id, inject('kubeconfig'));
   scenarios.push(s);
   await s.addNodes({ 'worker-1': {}, 'worker-2': {} });
-  await s.place(deployment('nginx', { replicas: 3, startupMs, graceSeconds: 2 }), [
-    ['worker-1', 2],
-    ['worker-2', 1],
-  ]);
+  await s.placeSeedNginx({ startupMs, graceSeconds: 2 });
   return s;
 }
 

@@ -4,8 +4,7 @@
  * after their start-up delay (sim.sdrain.io/startup-ms, as `sdrain sim` reads it), a deleted pod
  * staying terminating and not Ready until its grace period ends, and the controllers' Events.
  */
-import { inject } from 'vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isServing } from './harness/e2e-cluster.js';
@@ -92,9 +91,11 @@ describe('the real control plane', () => {
   });
 
   it('the scheduler and controllers record Events that kubectl get events shows', async () => {
-    const ev = await s.kubectl(['get', 'events', '-n', s.namespace, '-o', 'json']);
+    const ev = await s.kubectl(['get', 'events', '-A', '-o', 'json']);
     expect(ev.code, ev.stderr).toBe(0);
-    const reasons = (JSON.parse(ev.stdout) as { items: { reason: string }[] }).items.map((e) => e.reason);
-    expect(reasons).toContain('Scheduled');
+    const events = (JSON.parse(ev.stdout) as { items: { reason: string; involvedObject: { kind: string; name: string } }[] }).items;
+    // The scheduler's, for this file's pod; the node lifecycle controller's, for its nodes.
+    expect(events.filter((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name.startsWith('timing-')).map((e) => e.reason)).toContain('Scheduled');
+    expect(events.filter((e) => e.involvedObject.kind === 'Node' && e.involvedObject.name === s.node('big')).map((e) => e.reason)).toContain('RegisteredNode');
   });
 });

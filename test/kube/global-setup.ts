@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { kubectlBinary } from '../../bench/lib/kubectl-binary.js';
 import { REPO_ROOT } from '../../bench/lib/bench-paths.js';
-import { startKubeUpProcess, startSimProcess } from '../../bench/lib/sim-process.js';
+import { controlUrlOf, startKubeUpProcess, startSimProcess } from '../../bench/lib/sim-process.js';
 import { E2ECluster, OWNED_LABEL } from './harness/e2e-cluster.js';
 
 declare module 'vitest' {
@@ -66,7 +66,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     mkdirSync(logDir, { recursive: true });
     const started = performance.now();
     const proc = await startKubeUpProcess(['--kubeconfig-out', kubeconfig, '--log-dir', logDir], { timeoutMs: 300_000 });
-    control = /control (http:\/\/127\.0\.0\.1:\d+\/\S+?);/.exec(proc.stdout())?.[1] ?? '';
+    control = controlUrlOf(proc.stdout());
     process.stderr.write(`real control plane ready in ${((performance.now() - started) / 1000).toFixed(1)} s (logs at the end in .cache/kube-logs)\n`);
     stop = async () => {
       const code = await proc.stop();

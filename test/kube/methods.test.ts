@@ -77,10 +77,7 @@ describe('each method on the real controllers', () => {
 
   it('roll: the real Deployment controller restarts the workload without going below the floor', async () => {
     const s = await scenario('m-roll');
-    await s.place(deployment('nginx', { replicas: 3, startupMs: 2000 }), [
-      ['worker-1', 2],
-      ['worker-2', 1],
-    ]);
+    await s.placeSeedNginx({ startupMs: 2000 });
     s.writeSpec(['worker-1'], '  workloads:\n    deployment: roll\n');
     const plan = await planJson(s);
     const action = plan.waves[0]!.actions.find((a) => a.workload.name === 'nginx')!;

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { buildKubeconfig } from '../../src/sim/kubeconfig.js';
-import { OWNED_LABEL, SCENARIO_LABEL, deployment } from './harness/e2e-cluster.js';
+import { OWNED_LABEL, SCENARIO_LABEL } from './harness/e2e-cluster.js';
 import { Scenario } from './harness/scenario.js';
 
 let s: Scenario;
@@ -16,10 +16,7 @@ let s: Scenario;
 beforeAll(async () => {
   s = await Scenario.create('rbac', inject('kubeconfig'));
   await s.addNodes({ 'worker-1': {}, 'worker-2': {} });
-  await s.place(deployment('nginx', { replicas: 3, startupMs: 1500 }), [
-    ['worker-1', 2],
-    ['worker-2', 1],
-  ]);
+  await s.placeSeedNginx({ startupMs: 1500 });
   s.writeSpec(['worker-1']);
 });
 

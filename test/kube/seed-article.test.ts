@@ -5,7 +5,6 @@
  * own on the API server; the real `kubectl drain` on the same layout drops it below 3.
  */
 import { afterEach, describe, expect, it, inject } from 'vitest';
-import { deployment } from './harness/e2e-cluster.js';
 import { watchReady } from './harness/ready-watch.js';
 import { Scenario } from './harness/scenario.js';
 
@@ -18,10 +17,7 @@ async function seedLayout(id: string): Promise<Scenario> {
   const s = await Scenario.create(id, inject('kubeconfig'));
   scenarios.push(s);
   await s.addNodes({ 'worker-1': {}, 'worker-2': {} });
-  await s.place(deployment('nginx', { replicas: 3, startupMs: 3000, graceSeconds: 3 }), [
-    ['worker-1', 2],
-    ['worker-2', 1],
-  ]);
+  await s.placeSeedNginx({ startupMs: 3000, graceSeconds: 3 });
   return s;
 }
 

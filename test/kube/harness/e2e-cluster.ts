@@ -5,6 +5,8 @@
  * cluster is left as it was found. Waits poll with deadlines; the ready observer is a watch.
  */
 import { readFileSync } from 'node:fs';
+import type { Pod } from '../../../src/model/k8s.js';
+import { isServing as podIsServing } from '../../../src/sim/ready-observer.js';
 import {
   AppsV1Api,
   CoordinationV1Api,
@@ -171,9 +173,9 @@ export class E2ECluster {
   }
 }
 
-/** Ready and not terminating: what serves traffic (a terminating pod leaves endpoints at once). */
+/** Ready and not terminating, by the same rule as the simulator's observer (src/sim/ready-observer.ts). */
 export function isServing(pod: V1Pod): boolean {
-  return !pod.metadata?.deletionTimestamp && (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return podIsServing(pod as unknown as Pod);
 }
 
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);

@@ -57,10 +57,7 @@ const outage = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function prepare(layout: ChaosLayout, id: string, kubeconfig: string): Promise<{ s: Scenario; workloads: string[] }> {
   const s = await Scenario.create(id, kubeconfig);
   await s.addNodes({ 'worker-1': {}, 'worker-2': {}, 'worker-3': {} });
-  await s.place(deployment('nginx', { replicas: 3, startupMs: 3000, graceSeconds: 2 }), [
-    ['worker-1', 2],
-    ['worker-2', 1],
-  ]);
+  await s.placeSeedNginx({ startupMs: 3000, graceSeconds: 2 });
   const workloads = ['nginx'];
   if (layout === 'mixed') {
     await s.place(deployment('web', { replicas: 4, startupMs: 2000, graceSeconds: 2, maxSurge: 1, maxUnavailable: 1 }), [

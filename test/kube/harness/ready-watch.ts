@@ -4,8 +4,7 @@
  * serving pods (Ready, not terminating) after every event and keeping the lowest count and a
  * timeline. The first count is taken from the initial list, before the caller acts.
  */
-import { makeInformer, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, makeInformer, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { isServing } from './e2e-cluster.js';
 
 export interface ReadyWatch {

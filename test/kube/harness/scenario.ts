@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import { runCli, SDRAIN_BIN, type CliResult } from '../../helpers/cli.js';
 import { runKubectl, type KubectlResult } from '../../helpers/kubectl.js';
-import { E2ECluster, type NodeShape } from './e2e-cluster.js';
+import { E2ECluster, deployment, type NodeShape } from './e2e-cluster.js';
 
 export interface BackgroundApply {
   child: ChildProcess;
@@ -86,6 +86,17 @@ export class Scenario {
       await this.cluster.waitReady(this.namespace, `app=${name}`, total, { onNodes: want, timeoutMs: 120_000 });
     }
     for (const node of this.nodes) await this.cluster.cordon(node, false);
+  }
+
+  /**
+   * The seed article's layout: Deployment nginx, 3 replicas with maxSurge 1 / maxUnavailable 0,
+   * 2 of them on worker-1 and 1 on worker-2 (both nodes must exist).
+   */
+  async placeSeedNginx(o: { startupMs: number; graceSeconds?: number }): Promise<void> {
+    await this.place(deployment('nginx', { replicas: 3, startupMs: o.startupMs, ...(o.graceSeconds !== undefined ? { graceSeconds: o.graceSeconds } : {}) }), [
+      ['worker-1', 2],
+      ['worker-2', 1],
+    ]);
   }
 
   write(file: string, text: string): string {
