@@ -18,6 +18,23 @@ export interface WorkloadOverride {
   method: DeploymentMethod | StatefulSetMethod;
 }
 
+/**
+ * What the estimate assumes about how long a moved pod takes to stop once it is deleted (a
+ * snapshot records no past shutdowns): `graceful` — it exits within about a second of SIGTERM
+ * (after its preStop sleep, when it has one); `whole-grace` — it uses its whole
+ * terminationGracePeriodSeconds; `duration` — it takes `seconds` (capped by the grace period,
+ * never below its preStop sleep). Used only by the duration estimate.
+ */
+export type ShutdownStatement = { model: 'graceful' } | { model: 'whole-grace' } | { model: 'duration'; seconds: number };
+
+/** spec.estimate.overrides[]: a shutdown statement for the workloads it matches (name/kind omitted = all in the namespace). */
+export interface EstimateOverride {
+  kind?: 'Deployment' | 'StatefulSet';
+  namespace: string;
+  name?: string;
+  shutdown: ShutdownStatement;
+}
+
 export interface MaintenanceSpec {
   apiVersion: 'sdrain.io/v1alpha1';
   kind: 'Maintenance';
@@ -50,6 +67,13 @@ export interface MaintenanceSpec {
       uncordon: boolean;
       /** How long the command (and the node's return to Ready) is expected to take, whole seconds: used only by the duration estimate. */
       expectedSeconds?: number;
+    };
+    /** Facts for the duration estimate that a snapshot cannot show; absent when the spec has no `estimate`. */
+    estimate?: {
+      /** For every workload no override matches; absent: graceful, as a stated default. */
+      shutdown?: ShutdownStatement;
+      /** First match wins. */
+      overrides: EstimateOverride[];
     };
   };
 }

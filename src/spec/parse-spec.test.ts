@@ -103,6 +103,26 @@ describe('parseSpec: valid specs and defaults', () => {
     ['afterEach.expectedDuration feeds the estimate', '  nodes: {names: [a]}\n  afterEach: {command: [reboot], expectedDuration: 5m30s}\n', (s: ReturnType<typeof parseSpec>) => {
       expect(s.spec.afterEach).toEqual({ command: ['reboot'], uncordon: true, expectedSeconds: 330 });
     }],
+    ['estimate.shutdown and its overrides, in order, durations in seconds', [
+      '  nodes: {names: [a]}',
+      '  estimate:',
+      '    shutdown: whole-grace',
+      '    overrides:',
+      '      - {kind: Deployment, namespace: shop, name: api, shutdown: 1m30s}',
+      '      - {namespace: shop, shutdown: graceful}',
+      '',
+    ].join('\n'), (s: ReturnType<typeof parseSpec>) => {
+      expect(s.spec.estimate).toEqual({
+        shutdown: { model: 'whole-grace' },
+        overrides: [
+          { kind: 'Deployment', namespace: 'shop', name: 'api', shutdown: { model: 'duration', seconds: 90 } },
+          { namespace: 'shop', shutdown: { model: 'graceful' } },
+        ],
+      });
+    }],
+    ['estimate with overrides only has no global shutdown', '  nodes: {names: [a]}\n  estimate: {overrides: [{namespace: d, shutdown: 0s}]}\n', (s: ReturnType<typeof parseSpec>) => {
+      expect(s.spec.estimate).toEqual({ overrides: [{ namespace: 'd', shutdown: { model: 'duration', seconds: 0 } }] });
+    }],
     ['afterEach may keep the node cordoned', '  nodes: {names: [a]}\n  afterEach: {command: [reboot], uncordon: false}\n', (s: ReturnType<typeof parseSpec>) => {
       expect(s.spec.afterEach).toEqual({ command: ['reboot'], uncordon: false });
     }],
@@ -154,6 +174,13 @@ describe('parseSpec: one problem each', () => {
     ['override for a StatefulSet cannot surge', '  nodes: {names: [a]}\n  workloads:\n    overrides: [{kind: StatefulSet, namespace: d, method: surge}]\n', 'spec.workloads.overrides[0].method', /must be one of evict, roll for a StatefulSet/],
     ['override kind', '  nodes: {names: [a]}\n  workloads:\n    overrides: [{kind: DaemonSet, namespace: d, method: roll}]\n', 'spec.workloads.overrides[0].kind', /must be one of Deployment, StatefulSet/],
     ['override without namespace', '  nodes: {names: [a]}\n  workloads:\n    overrides: [{kind: Deployment, method: roll}]\n', 'spec.workloads.overrides[0].namespace', /required field "namespace" is missing/],
+    ['estimate.shutdown value', '  nodes: {names: [a]}\n  estimate: {shutdown: whole_grace}\n', 'spec.estimate.shutdown', /must be graceful, whole-grace or a duration such as 20s or 1m30s \(got "whole_grace"\)/],
+    ['estimate.shutdown as a number', '  nodes: {names: [a]}\n  estimate: {shutdown: 20}\n', 'spec.estimate.shutdown', /must be a string, not 20/],
+    ['estimate unknown field', '  nodes: {names: [a]}\n  estimate: {shutdwn: graceful}\n', 'spec.estimate.shutdwn', /unknown field "shutdwn" \(did you mean "shutdown"\?\)/],
+    ['estimate override without shutdown', '  nodes: {names: [a]}\n  estimate:\n    overrides: [{namespace: d}]\n', 'spec.estimate.overrides[0].shutdown', /required field "shutdown" is missing/],
+    ['estimate override kind', '  nodes: {names: [a]}\n  estimate:\n    overrides: [{kind: Job, namespace: d, shutdown: 5s}]\n', 'spec.estimate.overrides[0].kind', /must be one of Deployment, StatefulSet/],
+    ['estimate override duration', '  nodes: {names: [a]}\n  estimate:\n    overrides: [{namespace: d, shutdown: 5 s}]\n', 'spec.estimate.overrides[0].shutdown', /must be graceful, whole-grace or a duration/],
+    ['shadowed estimate override', '  nodes: {names: [a]}\n  estimate:\n    overrides:\n      - {namespace: d, shutdown: 5s}\n      - {kind: StatefulSet, namespace: d, name: db, shutdown: whole-grace}\n', 'spec.estimate.overrides[1]', /is never used: spec\.estimate\.overrides\[0\] already matches every workload it matches/],
     ['shadowed override', '  nodes: {names: [a]}\n  workloads:\n    overrides:\n      - {kind: Deployment, namespace: d, method: roll}\n      - {kind: Deployment, namespace: d, name: x, method: evict}\n', 'spec.workloads.overrides[1]', /is never used: spec\.workloads\.overrides\[0\] already matches/],
   ])('%s', (_name, body, field, message) => {
     const diags = problems(withSpec(body));
@@ -164,6 +191,16 @@ describe('parseSpec: one problem each', () => {
     expect(d.message).toMatch(message);
     expect(d.line).toBeGreaterThanOrEqual(1);
     expect(d.column).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an estimate override of one kind does not shadow a later one of every kind', () => {
+    const spec = parseSpec(withSpec('  nodes: {names: [a]}\n  estimate:\n    overrides:\n      - {kind: Deployment, namespace: d, shutdown: 5s}\n      - {namespace: d, shutdown: whole-grace}\n'), 'maint.yaml');
+    expect(spec.spec.estimate!.overrides).toHaveLength(2);
+  });
+
+  it('names the line and column of a bad estimate value', () => {
+    const diags = problems(withSpec('  nodes: {names: [a]}\n  estimate:\n    shutdown: forever\n'));
+    expect(diags.map((d) => `${d.file}:${d.line}:${d.column} ${d.field}`)).toEqual(['maint.yaml:8:15 spec.estimate.shutdown']);
   });
 
   it('refuses a metadata.name that is not a DNS name', () => {

@@ -5,13 +5,13 @@
  * Three passes, each collecting everything it finds: YAML syntax (including duplicate keys),
  * structure against schemas/maintenance.schema.json (unknown fields are errors, so typos never
  * silently fall back to a default), then meaning that a schema cannot express (selector syntax,
- * duplicate nodes, window order, shadowed overrides).
+ * duplicate nodes, window order, shadowed overrides of methods and of estimate statements).
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { compareStrings } from '../placement/compare-strings.js';
 import { isoSeconds } from '../kube/time.js';
 import { InputError, type Diagnostic } from '../errors.js';
-import type { MaintenanceSpec, WorkloadOverride } from '../model/spec.js';
+import type { EstimateOverride, MaintenanceSpec, ShutdownStatement, WorkloadOverride } from '../model/spec.js';
 import { parseSelector } from '../kube/selector.js';
 import { parseDuration } from './parse-duration.js';
 import { schemaProblems } from './schema-diagnostics.js';
@@ -155,6 +155,30 @@ function checkAfterEach(spec: Raw, out: Problem[]): void {
   }
 }
 
+/** An estimate override no workload can reach: an earlier entry matches all it matches. */
+function checkEstimate(spec: Raw, out: Problem[]): void {
+  const list = asMap(spec.estimate)?.overrides;
+  if (!Array.isArray(list)) return;
+  const entries = list.map(asMap);
+  entries.forEach((o, i) => {
+    if (!o) return;
+    for (let j = 0; j < i; j++) {
+      const p = entries[j];
+      if (!p || p.namespace !== o.namespace) continue;
+      if ((p.kind === undefined || p.kind === o.kind) && (p.name === undefined || p.name === o.name)) {
+        out.push({ path: ['spec', 'estimate', 'overrides', i], message: `is never used: spec.estimate.overrides[${j}] already matches every workload it matches (the first match wins)` });
+        break;
+      }
+    }
+  });
+}
+
+/** `graceful` | `whole-grace` | a duration, already checked by the schema's pattern. */
+function shutdownStatement(text: string): ShutdownStatement {
+  if (text === 'graceful' || text === 'whole-grace') return { model: text };
+  return { model: 'duration', seconds: parseDuration(text)! };
+}
+
 function semanticProblems(data: unknown): Problem[] {
   const spec = asMap(asMap(data)?.spec);
   if (!spec) return [];
@@ -164,6 +188,7 @@ function semanticProblems(data: unknown): Problem[] {
   checkTimeouts(spec, out);
   checkWindow(spec, out);
   checkAfterEach(spec, out);
+  checkEstimate(spec, out);
   return out;
 }
 
@@ -215,6 +240,17 @@ function resolve(data: Raw): MaintenanceSpec {
       uncordon: (afterEach.uncordon as boolean | undefined) ?? SPEC_DEFAULTS.uncordon,
     };
     if (typeof afterEach.expectedDuration === 'string') result.spec.afterEach.expectedSeconds = parseDuration(afterEach.expectedDuration)!;
+  }
+  const estimate = asMap(spec.estimate);
+  if (estimate) {
+    const overrides = ((estimate.overrides as Raw[] | undefined) ?? []).map((o): EstimateOverride => {
+      const r: EstimateOverride = { namespace: o.namespace as string, shutdown: shutdownStatement(o.shutdown as string) };
+      if (typeof o.kind === 'string') r.kind = o.kind as EstimateOverride['kind'];
+      if (typeof o.name === 'string') r.name = o.name;
+      return r;
+    });
+    result.spec.estimate = { overrides };
+    if (typeof estimate.shutdown === 'string') result.spec.estimate.shutdown = shutdownStatement(estimate.shutdown);
   }
   return result;
 }
