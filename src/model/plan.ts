@@ -165,13 +165,23 @@ export interface Action {
  */
 export type EstimateBasis = 'observed' | 'spec' | 'default' | 'unknown';
 
+/**
+ * Where a moved pod's shutdown time comes from: `observed` a preStop sleep on the moved pods (SIGTERM
+ * comes no earlier; the process is then assumed to exit within 1 s), `spec` spec.estimate
+ * (shutdown or an override), `default` the stated assumption that it exits within 1 s of SIGTERM.
+ */
+export type ShutdownBasis = 'observed' | 'spec' | 'default';
+
+/** How the shutdown is modelled: see ShutdownStatement in model/spec.ts. */
+export type ShutdownModel = 'graceful' | 'whole-grace' | 'duration';
+
 /** The estimate of one workload move. Seconds are rounded to 0.1 s. */
 export interface ActionEstimate {
   /** Expected seconds from the move's start until the workload is back at full strength. */
   seconds: number;
-  /** The same if every moved pod used its whole terminationGracePeriodSeconds to shut down. */
+  /** The same if every moved pod used its whole terminationGracePeriodSeconds to shut down (and was killed). */
   maxSeconds?: number;
-  /** `observed` only when the start-up time was measured on this workload's pods. */
+  /** The start-up's basis: `observed` only when it was measured on this workload's pods (the shutdown's is shutdownBasis). */
   basis: EstimateBasis;
   /** One pod's time from creation to Ready (median over the workload's ready pods, or the default). */
   startupSeconds: number;
@@ -179,8 +189,16 @@ export interface ActionEstimate {
   observedPods: number;
   /** spec.minReadySeconds of the workload (counted after Ready before a pod is available). */
   minReadySeconds: number;
-  /** Expected shutdown of one moved pod: its terminationGracePeriodSeconds, capped (see estimate-duration.ts). */
+  /** Expected shutdown of one moved pod, from deletion until it is gone (see shutdownBasis and src/plan/estimate-shutdown.ts). */
   shutdownSeconds: number;
+  /** Where shutdownSeconds comes from. Absent in plans written before it existed. */
+  shutdownBasis?: ShutdownBasis;
+  /** The shutdown statement used: `graceful` (exits 1 s after SIGTERM, after any preStop sleep), `whole-grace` or `duration` (spec.estimate). */
+  shutdownModel?: ShutdownModel;
+  /** The longest preStop sleep of the moved pods' containers, in seconds; absent when none has a sleep the planner can read. */
+  preStopSeconds?: number;
+  /** spec.estimate.overrides[shutdownOverride - 1] stated the shutdown; absent when spec.estimate.shutdown or nothing did. */
+  shutdownOverride?: number;
   /** The longest terminationGracePeriodSeconds of the moved pods: the bound maxSeconds uses. */
   graceSeconds?: number;
   /** Sequential rounds: rolling batches, one-at-a-time evictions. */

@@ -1,10 +1,12 @@
 /**
  * How long apply will take, per workload move, per wave and in total — from facts in the
  * snapshot, never from a clock: how long this workload's current pods took from creation to
- * Ready, its minReadySeconds, the moved pods' termination grace periods, the rolling strategy's
- * batches and apply's one-at-a-time evictions. A missing fact falls back to a stated default and
- * the estimate says so (basis `default`); afterEach is `unknown` unless the spec states
- * afterEach.expectedDuration. Pure and deterministic.
+ * Ready, its minReadySeconds, the moved pods' termination grace periods and preStop sleeps, the
+ * rolling strategy's batches and apply's one-at-a-time evictions; and from what the spec states
+ * where the snapshot cannot know (spec.estimate: how the pods shut down; afterEach.expectedDuration).
+ * A missing fact falls back to a stated default and the estimate says so (basis `default`,
+ * shutdownBasis `default`); afterEach is `unknown` unless the spec states its duration. The
+ * shutdown model is src/plan/estimate-shutdown.ts. Pure and deterministic.
  *
  * The model follows what src/apply does for each method:
  * - surge: the surge pods start together (start-up + minReadySeconds), then the marked pods go (shutdown);
@@ -20,16 +22,11 @@ import type { Action, ActionEstimate, EstimateBasis, Finding, PlanEstimate, Wave
 import type { MaintenanceSpec } from '../model/spec.js';
 import type { ClusterIndex } from './cluster-index.js';
 import { objectKey } from './compare.js';
+import { SHUTDOWN_CAP_SECONDS, estimateShutdown, podsPreStopSeconds, shutdownStatementFor } from './estimate-shutdown.js';
 
 /** Start-up assumed for a workload without a ready pod carrying creation and Ready timestamps. */
 export const DEFAULT_STARTUP_SECONDS = 10;
-/**
- * Expected shutdown of a deleted pod: its terminationGracePeriodSeconds (default 30) is only the
- * bound — a process that handles SIGTERM usually exits within a second — and a snapshot holds no
- * record of past shutdowns, so the estimate takes the smaller of the grace period and this (a
- * stated default: pods that really use their whole grace period take longer, see bench/RESULTS.md).
- */
-export const SHUTDOWN_CAP_SECONDS = 1;
+export { SHUTDOWN_CAP_SECONDS };
 /** API round trips and controller reaction per sequential step (patch → watch → status). */
 export const STEP_OVERHEAD_SECONDS = 0.25;
 
@@ -91,75 +88,92 @@ function minReadySecondsOf(index: ClusterIndex, a: Action): number {
   return typeof v === 'number' && v > 0 ? v : 0;
 }
 
-/** The longest terminationGracePeriodSeconds among the moved pods (default 30). */
-function graceSecondsOf(index: ClusterIndex, wave: Wave, a: Action): number {
+/** The moved pods (this workload's pods on the wave's nodes), in the index's order. */
+function movedPods(index: ClusterIndex, wave: Wave, a: Action): Pod[] {
   const names = new Set(a.pods);
-  let grace = -1;
+  const out: Pod[] = [];
   for (const node of wave.nodes) {
     for (const p of index.podsByNode.get(node) ?? []) {
-      if ((p.metadata.namespace ?? '') !== (a.workload.namespace ?? '') || !names.has(p.metadata.name)) continue;
-      grace = Math.max(grace, p.spec.terminationGracePeriodSeconds ?? 30);
+      if ((p.metadata.namespace ?? '') === (a.workload.namespace ?? '') && names.has(p.metadata.name)) out.push(p);
     }
   }
+  return out;
+}
+
+/** The longest terminationGracePeriodSeconds among the pods (default 30). */
+function graceSecondsOf(pods: readonly Pod[]): number {
+  let grace = -1;
+  for (const p of pods) grace = Math.max(grace, p.spec.terminationGracePeriodSeconds ?? 30);
   return grace < 0 ? 30 : grace;
 }
 
 const fmt = (s: number): string => `${round1(s)} s`;
 
-/** The estimate of one move; `acceptsLoss`: the plan accepts that its replacements stay Pending. */
-export function estimateAction(index: ClusterIndex, wave: Wave, a: Action, acceptsLoss: boolean): ActionEstimate {
+/**
+ * The estimate of one move; `acceptsLoss`: the plan accepts that its replacements stay Pending.
+ * `spec` supplies the shutdown statement (spec.estimate), if it has one.
+ */
+export function estimateAction(index: ClusterIndex, wave: Wave, a: Action, acceptsLoss: boolean, spec: MaintenanceSpec): ActionEstimate {
   const samples = workloadPods(index, a).map(observedStartupSeconds).filter((s): s is number => s !== undefined);
   const startup = samples.length > 0 ? median(samples) : DEFAULT_STARTUP_SECONDS;
   const startupText = samples.length > 0 ? `start-up ${fmt(startup)} (median of ${samples.length} ready pod(s))` : `start-up ${fmt(startup)} (default: no ready pod with timestamps)`;
   const minReady = minReadySecondsOf(index, a);
-  const grace = graceSecondsOf(index, wave, a);
+  const moved = movedPods(index, wave, a);
+  const grace = graceSecondsOf(moved);
+  const stop = estimateShutdown(grace, podsPreStopSeconds(moved), shutdownStatementFor(spec, a.workload));
   const bring = startup + minReady;
   const up = `${startupText}${minReady > 0 ? ` + minReadySeconds ${minReady} s` : ''}`;
   const n = Math.max(1, a.pods.length);
-  const likely = durationWith(Math.min(grace, SHUTDOWN_CAP_SECONDS));
-  const atMost = durationWith(grace);
-  return {
+  const likely = durationWith(stop.seconds, ` (${stop.text})`);
+  const atMost = durationWith(stop.maxSeconds, '');
+  const out: ActionEstimate = {
     seconds: round1(likely.seconds),
     maxSeconds: round1(Math.max(likely.seconds, atMost.seconds)),
     basis: samples.length > 0 || !likely.formula.includes('start-up') ? 'observed' : 'default',
     startupSeconds: round1(startup),
     observedPods: samples.length,
     minReadySeconds: minReady,
-    shutdownSeconds: round1(Math.min(grace, SHUTDOWN_CAP_SECONDS)),
+    shutdownSeconds: round1(stop.seconds),
+    shutdownBasis: stop.basis,
+    shutdownModel: stop.model,
     graceSeconds: grace,
     rounds: likely.rounds,
     formula: likely.formula,
   };
+  if (stop.preStopSeconds !== undefined) out.preStopSeconds = stop.preStopSeconds;
+  if (stop.override !== undefined) out.shutdownOverride = stop.override;
+  return out;
 
-  /** The move's time when each pod takes `shutdown` seconds to go. */
-  function durationWith(shutdown: number): { seconds: number; rounds: number; formula: string } {
+  /** The move's time when each pod takes `shutdown` seconds to go; `why` follows the shutdown in the formula. */
+  function durationWith(shutdown: number, why: string): { seconds: number; rounds: number; formula: string } {
+    const stopText = `shutdown ${fmt(shutdown)}${why}`;
     let rounds = 1;
     let seconds: number;
     let formula: string;
     const waitsForReplacements = !acceptsLoss && (a.workload.kind === 'Deployment' || a.workload.kind === 'StatefulSet');
     if (a.method === 'delete' || (a.method === 'evict' && !waitsForReplacements)) {
       seconds = shutdown + STEP_OVERHEAD_SECONDS;
-      formula = `${a.method === 'delete' ? 'delete' : 'evict'} ${a.pods.length} pod(s), wait for shutdown ${fmt(shutdown)}`;
+      formula = `${a.method === 'delete' ? 'delete' : 'evict'} ${a.pods.length} pod(s), wait for ${stopText}`;
     } else if (a.method === 'surge') {
       seconds = bring + shutdown + 2 * STEP_OVERHEAD_SECONDS;
-      formula = `${a.surgePods} surge pod(s) together: ${up}; then shutdown ${fmt(shutdown)}`;
+      formula = `${a.surgePods} surge pod(s) together: ${up}; then ${stopText}`;
     } else if (a.method === 'roll' && a.workload.kind === 'StatefulSet') {
       rounds = Math.max(1, a.replicas - (a.strategy.partition ?? 0));
       seconds = rounds * (shutdown + bring + STEP_OVERHEAD_SECONDS);
-      formula = `${rounds} pod(s) one at a time × (shutdown ${fmt(shutdown)} + ${up})`;
+      formula = `${rounds} pod(s) one at a time × (${stopText} + ${up})`;
     } else if (a.method === 'roll') {
       const batch = Math.max(1, a.strategy.maxSurge + a.strategy.maxUnavailable);
       rounds = Math.max(1, Math.ceil(a.replicas / batch));
       seconds = rounds * (bring + STEP_OVERHEAD_SECONDS) + shutdown;
-      formula = `${rounds} round(s) of ${batch} (maxSurge ${a.strategy.maxSurge} + maxUnavailable ${a.strategy.maxUnavailable}) × (${up}); then shutdown ${fmt(shutdown)}`;
+      formula = `${rounds} round(s) of ${batch} (maxSurge ${a.strategy.maxSurge} + maxUnavailable ${a.strategy.maxUnavailable}) × (${up}); then ${stopText}`;
     } else {
       rounds = n;
       const each = a.workload.kind === 'StatefulSet' ? shutdown + bring : Math.max(shutdown, bring);
       seconds = rounds * (each + STEP_OVERHEAD_SECONDS);
       formula =
         a.workload.kind === 'StatefulSet'
-          ? `${rounds} eviction(s) one at a time × (shutdown ${fmt(shutdown)} + ${up})`
-          : `${rounds} eviction(s) one at a time × the longer of shutdown ${fmt(shutdown)} and ${up}`;
+          ? `${rounds} eviction(s) one at a time × (${stopText} + ${up})`
+          : `${rounds} eviction(s) one at a time × the longer of ${stopText} and ${up}`;
     }
     return { seconds, rounds, formula };
   }
@@ -204,11 +218,15 @@ export function estimatePlan(waves: Wave[], findings: readonly Finding[], spec: 
   let maxSeconds = 0;
   let basis: EstimateBasis = 'observed';
   const defaults: string[] = [];
+  /** Workloads whose shutdown is the 1 s assumption and whose grace period allows longer. */
+  const assumedStop: string[] = [];
   for (const wave of waves) {
     for (const a of wave.actions) {
       const key = `${wave.index}\u0000${objectKey(a.workload.kind, a.workload.namespace, a.workload.name)}`;
-      a.estimate = estimateAction(index, wave, a, lossAccepted.has(key));
-      if (a.estimate.basis === 'default') defaults.push(`${a.workload.kind} ${a.workload.namespace ? `${a.workload.namespace}/` : ''}${a.workload.name}`);
+      a.estimate = estimateAction(index, wave, a, lossAccepted.has(key), spec);
+      const name = `${a.workload.kind} ${a.workload.namespace ? `${a.workload.namespace}/` : ''}${a.workload.name}`;
+      if (a.estimate.basis === 'default') defaults.push(name);
+      if (a.estimate.shutdownBasis === 'default' && (a.estimate.maxSeconds ?? 0) > a.estimate.seconds + 0.05) assumedStop.push(name);
     }
     wave.estimate = estimateWave(wave, spec);
     seconds += wave.estimate.seconds;
@@ -216,17 +234,22 @@ export function estimatePlan(waves: Wave[], findings: readonly Finding[], spec: 
     basis = weaker(basis, wave.estimate.basis);
   }
   const caveats: string[] = [];
-  const unique = [...new Set(defaults)];
-  if (unique.length > 0) {
-    caveats.push(
-      `No observed start-up time for ${unique.length} workload(s) (${unique.slice(0, 5).join(', ')}${unique.length > 5 ? ', …' : ''}): ${DEFAULT_STARTUP_SECONDS} s assumed per pod`,
-    );
+  const list = (names: string[]): string => {
+    const unique = [...new Set(names)];
+    return `${unique.length} workload(s) (${unique.slice(0, 5).join(', ')}${unique.length > 5 ? ', …' : ''})`;
+  };
+  if (defaults.length > 0) {
+    caveats.push(`No observed start-up time for ${list(defaults)}: ${DEFAULT_STARTUP_SECONDS} s assumed per pod`);
   }
   if (spec.spec.afterEach && spec.spec.afterEach.expectedSeconds === undefined) {
     caveats.push('afterEach has no expectedDuration: its time is not included (set spec.afterEach.expectedDuration)');
   }
-  if (maxSeconds > seconds + 0.05) {
-    caveats.push(`Pods are assumed to shut down within ${SHUTDOWN_CAP_SECONDS} s of SIGTERM; if they use their whole terminationGracePeriodSeconds it takes up to ${formatEstimate(maxSeconds)}`);
+  if (assumedStop.length > 0) {
+    caveats.push(
+      `Pods of ${list(assumedStop)} are assumed to exit within ${SHUTDOWN_CAP_SECONDS} s of SIGTERM (no preStop sleep, no spec.estimate.shutdown); if they use their whole terminationGracePeriodSeconds it takes up to ${formatEstimate(maxSeconds)} (state it with spec.estimate.shutdown: whole-grace or a duration)`,
+    );
+  } else if (maxSeconds > seconds + 0.05) {
+    caveats.push(`If the pods use their whole terminationGracePeriodSeconds it takes up to ${formatEstimate(maxSeconds)}`);
   }
   return { seconds: round1(seconds), maxSeconds: round1(maxSeconds), basis, caveats };
 }

@@ -1,7 +1,8 @@
 /**
- * How the renderings show the plan's duration estimate: "~3 min", marked "(default)" when a
- * stated default stood in for a missing fact, "+ afterEach unknown" when nothing says how long
- * afterEach takes. Pure; shared by the table, Markdown and the Mermaid timeline.
+ * How the renderings show the plan's duration estimate: "~3 min", marked "(default start-up)"
+ * when a stated default stood in for a missing fact, "+ afterEach unknown" when nothing says how
+ * long afterEach takes, and per move which shutdown it assumes ("stop 1 s assumed", "stop 5 s
+ * per spec", "stop 11 s by preStop"). Pure; shared by the table, Markdown and the Mermaid timeline.
  */
 import type { Action, EstimateBasis, Plan, Wave } from '../model/plan.js';
 import { formatEstimate } from '../plan/estimate-duration.js';
@@ -12,8 +13,19 @@ function basisNote(basis: EstimateBasis): string {
   return basis === 'default' ? ' (default start-up)' : basis === 'unknown' ? ' + afterEach unknown' : '';
 }
 
+const SHUTDOWN_LABEL = { default: 'assumed', spec: 'per spec', observed: 'by preStop' } as const;
+
+/** "stop 1 s assumed": the shutdown a move's estimate rests on; '' for plans written before it was recorded. */
+export function shutdownNote(a: Action): string {
+  const e = a.estimate;
+  if (!e?.shutdownBasis) return '';
+  return `stop ${Math.round(e.shutdownSeconds * 10) / 10} s ${SHUTDOWN_LABEL[e.shutdownBasis]}`;
+}
+
 export function actionEstimateText(a: Action): string {
-  return a.estimate ? `${formatEstimate(a.estimate.seconds)}${basisNote(a.estimate.basis)}` : '-';
+  if (!a.estimate) return '-';
+  const notes = [a.estimate.basis === 'default' ? 'default start-up' : '', shutdownNote(a)].filter(Boolean);
+  return `${formatEstimate(a.estimate.seconds)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 export function waveEstimateText(w: Wave): string {

@@ -24,7 +24,7 @@ describe('renderPlanGantt', () => {
     expect(lines).toContain('gantt');
     const sections = lines.filter((l) => l.trimStart().startsWith('section '));
     expect(sections).toEqual(['  section Wave 1 node-a', '  section Wave 2 node-b']);
-    expect(lines.find((l) => l.includes('shop/cache'))).toMatch(/floor 2\/3 ~27 s :crit, 2000-01-01 00:00:00, 2000-01-01 00:00:27$/);
+    expect(lines.find((l) => l.includes('shop/cache'))).toMatch(/floor 2\/3 ~27 s \(stop 2 s per spec\) :crit, 2000-01-01 00:00:00, 2000-01-01 00:00:27$/);
     // Wave 2 starts when wave 1's estimate ends (35 s).
     expect(lines.find((l) => l.includes('web/front'))).toMatch(/:2000-01-01 00:00:35, 2000-01-01 00:00:48$/);
   });

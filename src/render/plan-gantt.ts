@@ -2,13 +2,14 @@
  * The plan's estimated timeline as a Mermaid `gantt` block for the pull request (GitHub, GitLab
  * and most review tools render it): one section per wave, in apply's order, and in each the
  * workloads it moves — concurrently, from the wave's start — with method, floor and estimated
- * duration, then afterEach node by node. Times are elapsed from apply's start on a fixed base
+ * duration (and the shutdown it assumes), then afterEach node by node. Times are elapsed from apply's start on a fixed base
  * date parsed and printed in the same (local) time zone, so the axis reads 00:00, 00:05, ….
  * Stays readable at 50 workloads: a wave lists at most MAX_TASKS_PER_WAVE moves (the longest
  * first) and counts the rest; a plan of many waves shows one bar per wave. Pure.
  */
 import type { Action, Plan, Wave } from '../model/plan.js';
 import { formatEstimate } from '../plan/estimate-duration.js';
+import { shutdownNote } from './estimate-text.js';
 
 export const MAX_TASKS_PER_WAVE = 8;
 export const MAX_WAVES_IN_DETAIL = 12;
@@ -33,7 +34,8 @@ function task(name: string, start: number, seconds: number, tags: string[] = [])
 
 function actionName(a: Action): string {
   const ns = a.workload.namespace ? `${a.workload.namespace}/` : '';
-  const est = a.estimate ? ` ${formatEstimate(a.estimate.seconds)}` : '';
+  const stop = shutdownNote(a);
+  const est = a.estimate ? ` ${formatEstimate(a.estimate.seconds)}${stop ? ` (${stop})` : ''}` : '';
   return `${a.workload.kind} ${ns}${a.workload.name} · ${a.method} · floor ${a.expectedMinReady}/${a.replicas}${est}`;
 }
 

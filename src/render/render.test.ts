@@ -67,6 +67,18 @@ describe('plan renderers', () => {
     expect(md).not.toContain(ESC);
   });
 
+  it('each move says which shutdown its estimate assumes; a plan written before that was recorded says nothing', () => {
+    const plan = writePlan(samplePlan({ estimated: true })).plan;
+    const table = renderPlanTable(plan, { color: false });
+    expect(table).toContain('~34 s (stop 2 s by preStop)');
+    expect(table).toContain('~27 s (stop 2 s per spec)');
+    expect(table).toContain('~13 s (default start-up; stop 2 s assumed)');
+    for (const w of plan.waves) for (const a of w.actions) for (const k of ['shutdownBasis', 'shutdownModel', 'preStopSeconds', 'shutdownOverride'] as const) delete a.estimate![k];
+    const older = renderPlanTable(plan, { color: false }) + renderPlanMarkdown(plan);
+    expect(older).not.toMatch(/stop \d/);
+    expect(older).toContain('~13 s (default start-up)');
+  });
+
   it('markdown: free text cannot break tables', () => {
     expect(escapeMarkdown('a|b *c* <script>\nx')).toBe('a\\|b \\*c\\* \\<script\\> x');
     const p = samplePlan();

@@ -27,6 +27,9 @@ function withEstimates(plan: Plan): Plan {
     w.actions.forEach((a, ai) => {
       const s = seconds[wi]![ai]!;
       a.estimate = { seconds: s, basis: wi === 1 && ai === 0 ? 'default' : 'observed', startupSeconds: 10, observedPods: wi === 1 && ai === 0 ? 0 : 3, minReadySeconds: 0, shutdownSeconds: 2, rounds: 1, formula: `${s} s by hand` };
+      // One shutdown basis of each kind: a preStop sleep, a spec statement, the default (twice).
+      const stop = [[{ shutdownBasis: 'observed', shutdownModel: 'graceful', preStopSeconds: 1 }, { shutdownBasis: 'spec', shutdownModel: 'whole-grace', shutdownOverride: 1 }], [{ shutdownBasis: 'default', shutdownModel: 'graceful' }, { shutdownBasis: 'default', shutdownModel: 'graceful' }]] as const;
+      Object.assign(a.estimate, stop[wi]![ai]!);
     });
     const move = Math.max(...w.actions.map((a) => a.estimate!.seconds));
     w.estimate = { seconds: move + 1, basis: wi === 1 ? 'default' : 'observed', moveSeconds: move, afterEachSeconds: 0 };
