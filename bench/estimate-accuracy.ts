@@ -10,7 +10,11 @@
  * whole seconds as Kubernetes writes it. Nothing else changes; the planner never reads the
  * simulator's annotations.
  *
- *   node .cache/bench-build/bench/estimate-accuracy.js [--scale 1] [--only seed-article,mixed,waves,pinned,realistic] [--json FILE]
+ * `--shutdown V` adds `spec.estimate.shutdown: V` to every scenario's maintenance spec — what
+ * an operator who knows how the app stops would state (the `realistic` scenario's pods use
+ * their whole 30 s grace period: `--only realistic --shutdown whole-grace`).
+ *
+ *   node .cache/bench-build/bench/estimate-accuracy.js [--scale 1] [--only seed-article,mixed,waves,pinned,realistic] [--shutdown whole-grace] [--json FILE]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,11 +58,16 @@ export function withObservedStartup(objects: KubeObject[], defaultMs: number): K
   });
 }
 
-export async function runEstimateAccuracy(scenarios: DrainScenario[], log: (s: string) => void = (s) => process.stderr.write(s)): Promise<EstimateRow[]> {
+/** The scenario's maintenance spec with `spec.estimate.shutdown` stated (the spec ends with spec's last field). */
+export function withShutdown(maintYaml: string, shutdown: string | undefined): string {
+  return shutdown === undefined ? maintYaml : `${maintYaml.replace(/\n*$/, '\n')}  estimate:\n    shutdown: ${shutdown}\n`;
+}
+
+export async function runEstimateAccuracy(scenarios: DrainScenario[], log: (s: string) => void = (s) => process.stderr.write(s), shutdown?: string): Promise<EstimateRow[]> {
   const rows: EstimateRow[] = [];
   for (const s of scenarios) {
-    log(`estimate-accuracy: ${s.name}...\n`);
-    const run = await runDrain({ ...s, objects: withObservedStartup(s.objects, s.podStartupMs) }, 'sdrain');
+    log(`estimate-accuracy: ${s.name}${shutdown ? ` (spec.estimate.shutdown ${shutdown})` : ''}...\n`);
+    const run = await runDrain({ ...s, maintYaml: withShutdown(s.maintYaml, shutdown), objects: withObservedStartup(s.objects, s.podStartupMs) }, 'sdrain');
     if (!run.plan || !run.events) throw new Error(`sdrain could not plan or apply ${s.name}: ${run.error}`);
     for (const e of run.events) {
       if (e.type === 'workload-done' && typeof e.estimateSeconds === 'number') {
@@ -66,7 +75,8 @@ export async function runEstimateAccuracy(scenarios: DrainScenario[], log: (s: s
         const action = run.plan.waves.find((w) => w.index === e.wave)?.actions.find((a) => a.workload.kind === ref.kind && a.workload.name === ref.name && a.workload.namespace === ref.namespace);
         const actualS = (e.ms as number) / 1000;
         const maxS = action?.estimate?.maxSeconds;
-        rows.push({ scenario: s.name, wave: e.wave as number, what: `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`, method: action?.method ?? '?', basis: action?.estimate?.basis ?? '?', estimateS: e.estimateSeconds, ...(maxS !== undefined ? { maxS } : {}), actualS, errorPct: ((actualS - e.estimateSeconds) / e.estimateSeconds) * 100 });
+        const stop = action?.estimate?.shutdownBasis;
+        rows.push({ scenario: s.name, wave: e.wave as number, what: `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`, method: action?.method ?? '?', basis: `${action?.estimate?.basis ?? '?'}${stop ? `, stop ${action!.estimate!.shutdownSeconds} s ${stop}` : ''}`, estimateS: e.estimateSeconds, ...(maxS !== undefined ? { maxS } : {}), actualS, errorPct: ((actualS - e.estimateSeconds) / e.estimateSeconds) * 100 });
       }
       if (e.type === 'wave-done' && typeof e.estimateSeconds === 'number') {
         const actualS = (e.ms as number) / 1000;
@@ -85,7 +95,7 @@ export function estimateMarkdown(rows: EstimateRow[]): string {
   const median = abs.length ? abs[Math.floor(abs.length / 2)]! : 0;
   return (
     markdownTable(
-      ['scenario', 'wave', 'workload / wave', 'method', 'basis', 'estimate s', 'up to (whole grace) s', 'actual s', 'error'],
+      ['scenario', 'wave', 'workload / wave', 'method', 'basis (start-up, stop)', 'estimate s', 'up to (whole grace) s', 'actual s', 'error'],
       rows.map((r) => [r.scenario, r.wave, r.what, r.method, r.basis, fmt(r.estimateS), r.maxS !== undefined ? fmt(r.maxS) : '-', fmt(r.actualS), `${r.errorPct >= 0 ? '+' : ''}${fmt(r.errorPct, 0)} %`]),
     ) + `\nWorkloads within ±25 %: ${within} of ${workloads.length}; median absolute error ${fmt(median, 0)} %; actual within the whole-grace bound: ${workloads.filter((r) => r.maxS === undefined || r.actualS <= r.maxS).length} of ${workloads.length}.\n`
   );
@@ -98,7 +108,7 @@ async function main(): Promise<void> {
   const only = option(argv, '--only')?.split(',') ?? Object.keys(all);
   const unknown = only.filter((n) => !all[n]);
   if (unknown.length) throw new Error(`--only: unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')}`);
-  const rows = await runEstimateAccuracy(only.map((n) => all[n]!(scale)));
+  const rows = await runEstimateAccuracy(only.map((n) => all[n]!(scale)), undefined, option(argv, '--shutdown'));
   const json = option(argv, '--json') ?? join(BENCH_WORK, 'results', 'estimate-accuracy.json');
   mkdirSync(join(json, '..'), { recursive: true });
   writeFileSync(json, `${JSON.stringify(rows, null, 2)}\n`);

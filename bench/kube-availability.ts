@@ -8,7 +8,14 @@
  * workload: the plan's floor, the lowest serving count and seconds below the floor under each
  * tool, and for sdrain the plan's estimate against the measured time of its move.
  *
- *   node .cache/bench-build/bench/kube-availability.js [--startup-ms 5000] [--grace-s 5] [--json FILE]
+ * The estimate's shutdown model can be given what an operator would know: `--shutdown V` writes
+ * `spec.estimate.shutdown: V` into the maintenance spec (graceful | whole-grace | a duration;
+ * kwok's stages keep every deleted pod for its whole grace period, so `whole-grace` is the
+ * truth here), and `--prestop-s N` gives every pod template a `lifecycle.preStop.sleep` of N s
+ * (which the planner reads; kwok does not run hooks, so the pods still go when their grace
+ * period ends).
+ *
+ *   node .cache/bench-build/bench/kube-availability.js [--startup-ms 5000] [--grace-s 5] [--shutdown whole-grace] [--prestop-s 4] [--json FILE]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,16 +37,20 @@ interface Workload {
   pdb?: number;
 }
 
-function layout(startupMs: number, graceS: number): Workload[] {
+function layout(startupMs: number, graceS: number, preStopS?: number): Workload[] {
   const d = (name: string, replicas: number, extra: { maxSurge?: number | string; maxUnavailable?: number | string } = {}) =>
     deployment(name, { replicas, startupMs, graceSeconds: graceS, ...extra });
-  return [
+  const out: Workload[] = [
     { name: 'nginx', object: d('nginx', 3), placement: [['worker-1', 2], ['worker-2', 1]] },
     { name: 'web', object: d('web', 5, { maxSurge: '25%', maxUnavailable: '25%' }), placement: [['worker-1', 3], ['worker-2', 1], ['worker-3', 1]] },
     { name: 'single', object: d('single', 1, { maxSurge: '25%', maxUnavailable: '25%' }), placement: [['worker-1', 1]] },
     { name: 'all-on-one', object: d('all-on-one', 3), placement: [['worker-1', 3]] },
     { name: 'db', object: statefulSet('db', { replicas: 3, startupMs, graceSeconds: graceS }), placement: [['worker-1', 1], ['worker-2', 1], ['worker-3', 1]], pdb: 1 },
   ];
+  if (preStopS !== undefined) {
+    for (const w of out) for (const c of w.object.spec!.template.spec!.containers) c.lifecycle = { preStop: { sleep: { seconds: preStopS } } };
+  }
+  return out;
 }
 
 async function prepare(kubeconfig: string, id: string, workloads: Workload[]): Promise<Scenario> {
@@ -69,6 +80,9 @@ interface Row {
   /** The estimate if every moved pod uses its whole grace period (as kwok's stages make them). */
   estimateMaxS?: number;
   estimateBasis?: string;
+  /** Where the estimate's shutdown figure came from (observed preStop, spec, default) and its seconds. */
+  shutdownBasis?: string;
+  shutdownS?: number;
   actualS?: number;
 }
 
@@ -92,6 +106,9 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const startupMs = Number(option(argv, '--startup-ms') ?? 5000);
   const graceS = Number(option(argv, '--grace-s') ?? 5);
+  const shutdown = option(argv, '--shutdown');
+  const preStopText = option(argv, '--prestop-s');
+  const preStopS = preStopText === undefined ? undefined : Number(preStopText);
   const jsonOut = option(argv, '--json');
   let kubeconfig = process.env.SDRAIN_E2E_KUBECONFIG;
   let stop = async () => {};
@@ -102,13 +119,14 @@ async function main(): Promise<void> {
     stop = async () => void (await proc.stop());
   }
   try {
-    const workloads = layout(startupMs, graceS);
-    process.stderr.write(`kube-availability: sdrain on the real control plane (start-up ${startupMs} ms, grace ${graceS} s)...\n`);
+    const workloads = layout(startupMs, graceS, preStopS);
+    const setting = `start-up ${startupMs} ms, grace ${graceS} s${preStopS !== undefined ? `, preStop sleep ${preStopS} s` : ''}${shutdown ? `, spec.estimate.shutdown ${shutdown}` : ''}`;
+    process.stderr.write(`kube-availability: sdrain on the real control plane (${setting})...\n`);
     const a = await prepare(kubeconfig, 'bench-sdrain', workloads);
-    a.writeSpec(['worker-1']);
+    a.writeSpec(['worker-1'], shutdown ? `  estimate:\n    shutdown: ${shutdown}\n` : '');
     const planned = await a.plan(['-o', 'json']);
     if (planned.code !== 0) throw new Error(`sdrain plan exited ${planned.code}: ${planned.stderr}`);
-    const plan = JSON.parse(planned.stdout) as { waves: { actions: { workload: { name: string }; expectedMinReady: number; replicas: number; estimate?: { seconds: number; maxSeconds?: number; basis: string } }[] }[] };
+    const plan = JSON.parse(planned.stdout) as { waves: { actions: { workload: { name: string }; expectedMinReady: number; replicas: number; estimate?: { seconds: number; maxSeconds?: number; basis: string; shutdownBasis?: string; shutdownSeconds: number } }[] }[] };
     const actions = new Map(plan.waves.flatMap((w) => w.actions).map((x) => [x.workload.name, x]));
     const sw = await observe(a, workloads);
     const t0 = performance.now();
@@ -150,11 +168,12 @@ async function main(): Promise<void> {
         kubectlBelowFloorS: kd.msBelow / 1000,
         ...(action?.estimate ? { estimateS: action.estimate.seconds, estimateBasis: action.estimate.basis } : {}),
         ...(action?.estimate?.maxSeconds !== undefined ? { estimateMaxS: action.estimate.maxSeconds } : {}),
+        ...(action?.estimate?.shutdownBasis !== undefined ? { shutdownBasis: action.estimate.shutdownBasis, shutdownS: action.estimate.shutdownSeconds } : {}),
         ...(done?.ms !== undefined ? { actualS: done.ms / 1000 } : {}),
       };
     });
     const table = markdownTable(
-      ['workload', 'replicas', 'plan floor', 'sdrain min', 's below floor', 'kubectl drain min', 's below floor', 'estimate (s)', 'actual (s)', 'error', 'estimate, whole grace (s)', 'error'],
+      ['workload', 'replicas', 'plan floor', 'sdrain min', 's below floor', 'kubectl drain min', 's below floor', 'estimate (s)', 'shutdown assumed', 'actual (s)', 'error', 'estimate, whole grace (s)', 'error'],
       rows.map((r) => [
         r.workload,
         String(r.replicas),
@@ -164,15 +183,16 @@ async function main(): Promise<void> {
         String(r.kubectlMin),
         fmt(r.kubectlBelowFloorS, 1),
         r.estimateS !== undefined ? `${fmt(r.estimateS, 1)} (${r.estimateBasis})` : '—',
+        r.shutdownBasis !== undefined ? `${fmt(r.shutdownS!, 1)} s (${r.shutdownBasis})` : '—',
         r.actualS !== undefined ? fmt(r.actualS, 1) : '—',
         r.estimateS !== undefined && r.actualS !== undefined ? errorPct(r.estimateS, r.actualS) : '—',
         r.estimateMaxS !== undefined ? fmt(r.estimateMaxS, 1) : '—',
         r.estimateMaxS !== undefined && r.actualS !== undefined ? errorPct(r.estimateMaxS, r.actualS) : '—',
       ]),
     );
-    const out = `${machineMarkdown()}\nKubernetes v1.36.3 (real control plane), start-up ${startupMs} ms, grace ${graceS} s; sdrain apply ${fmt(sdrainEnd / 1000, 1)} s, kubectl drain ${fmt(kubectlEnd / 1000, 1)} s\n\n${table}\n`;
+    const out = `${machineMarkdown()}\nKubernetes v1.36.3 (real control plane), ${setting}; sdrain apply ${fmt(sdrainEnd / 1000, 1)} s, kubectl drain ${fmt(kubectlEnd / 1000, 1)} s\n\n${table}\n`;
     process.stdout.write(out);
-    if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ startupMs, graceS, sdrainMs: sdrainEnd, kubectlMs: kubectlEnd, rows }, null, 2));
+    if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ startupMs, graceS, ...(shutdown ? { shutdown } : {}), ...(preStopS !== undefined ? { preStopS } : {}), sdrainMs: sdrainEnd, kubectlMs: kubectlEnd, rows }, null, 2));
     const violated = rows.filter((r) => r.sdrainMin < r.floor);
     if (violated.length) {
       process.stderr.write(`kube-availability: sdrain went below the plan floor for ${violated.map((r) => r.workload).join(', ')}\n`);
