@@ -114,6 +114,19 @@ const scenarios: Scenario[] = [
       expect(f.message).toContain('Recreate');
     },
   },
+  {
+    name: 'shutdown-stated',
+    spec: `${IN}/shutdown.maint.yaml`,
+    cluster: `${IN}/seed-prestop.yaml`,
+    check: (p) => {
+      const est = (name: string) => p.waves[0]!.actions.find((a) => a.workload.name === name)!.estimate!;
+      // nginx: its pods' 10 s preStop sleep, then 1 s after SIGTERM; legacy: the spec says it uses its whole 30 s.
+      expect(est('nginx')).toMatchObject({ shutdownBasis: 'observed', shutdownModel: 'graceful', preStopSeconds: 10, shutdownSeconds: 11 });
+      expect(est('legacy')).toMatchObject({ shutdownBasis: 'spec', shutdownModel: 'whole-grace', shutdownOverride: 1, shutdownSeconds: 30 });
+      expect(p.spec.spec.estimate).toEqual({ overrides: [{ kind: 'Deployment', namespace: 'default', name: 'legacy', shutdown: { model: 'whole-grace' } }] });
+      expect(p.estimate!.caveats.join(' ')).not.toMatch(/assumed to exit/);
+    },
+  },
 ];
 
 describe('golden plans', () => {
