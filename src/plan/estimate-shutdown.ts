@@ -123,7 +123,7 @@ export function estimateShutdown(grace: number, preStop: number | undefined, sta
   const st = stated.statement;
   const hookText = preStop !== undefined ? `preStop sleep ${s1(preStop)}${preStop > grace ? ` (ended by the grace period ${s1(grace)})` : ''}` : '';
   if (st?.model === 'whole-grace') {
-    return { seconds: killed, maxSeconds: killed, basis: 'spec', model: 'whole-grace', ...extra, text: `whole grace period ${s1(grace)}, ${from}` };
+    return { seconds: killed, maxSeconds: killed, basis: 'spec', model: 'whole-grace', ...extra, text: `whole grace period ${s1(grace)}${killed > grace ? ` + ${s1(killed - grace)} (the kubelet allows ${s1(KUBELET_MIN_GRACE_SECONDS)} after SIGTERM)` : ''}, ${from}` };
   }
   if (st?.model === 'duration') {
     const seconds = Math.min(Math.max(st.seconds, hook), killed);
