@@ -11,7 +11,10 @@
  * their ratio are reported (the machine is shared, so CPU time and alternation matter). The
  * plan file's sha256 is printed so a change can be checked to leave plans byte-identical.
  *
- *   node .cache/bench-build/bench/offline-floor.js [--cases 1000:kubectl:full,5000:compact:lean] [--runs 3] [--drain 20] [--reuse] [--profile] [--json FILE]
+ *   node .cache/bench-build/bench/offline-floor.js [--cases 1000:kubectl:full,5000:compact:lean] [--runs 3] [--drain 20] [--reuse] [--profile] [--baseline DIR] [--json FILE]
+ *
+ * --baseline DIR: also runs DIR/bin/sdrain.js (another build of sdrain, e.g. an older commit
+ * checked out and built there) in the same alternation, for a before/after on the same load.
  *
  * A case is NODES:FORM:PODS — FORM `kubectl` (kubectl's 4-space indentation) or `compact` (one
  * line, as `kubectl get -o json | jq -c` or the API's own body); PODS `full` (what kubectl shows)
@@ -92,6 +95,9 @@ export interface FloorRow extends FloorCase {
   floor?: Run[];
   plan: Run[];
   planSha256: string;
+  /** The --baseline build's runs and plan digest, when given. */
+  baseline?: Run[];
+  baselineSha256?: string;
   loadBefore: number[];
   loadAfter: number[];
 }
@@ -108,7 +114,7 @@ function toRun(r: ProcessResult, what: string): Run {
 
 const FLOOR_SCRIPT = "JSON.parse(require('fs').readFileSync(process.argv[1],'utf8'))";
 
-export async function runOfflineFloor(opts: { cases: FloorCase[]; runs: number; drain: number; reuse?: boolean; profile?: boolean; workDir?: string; log?: (s: string) => void }): Promise<{ rows: FloorRow[]; hotSpots?: HotSpot[] }> {
+export async function runOfflineFloor(opts: { cases: FloorCase[]; runs: number; drain: number; reuse?: boolean; profile?: boolean; baseline?: string; workDir?: string; log?: (s: string) => void }): Promise<{ rows: FloorRow[]; hotSpots?: HotSpot[] }> {
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const dir = opts.workDir ?? join(BENCH_WORK, 'offline-floor');
   mkdirSync(dir, { recursive: true });
@@ -130,7 +136,8 @@ export async function runOfflineFloor(opts: { cases: FloorCase[]; runs: number; 
     }
     const size = statSync(file).size;
     const fits = size <= bufferConstants.MAX_STRING_LENGTH;
-    const row: FloorRow = { ...c, podCount, fileMiB: size / MiB, ...(fits ? { floor: [] } : {}), plan: [], planSha256: '', loadBefore: loadavg(), loadAfter: [] };
+    const row: FloorRow = { ...c, podCount, fileMiB: size / MiB, ...(fits ? { floor: [] } : {}), plan: [], planSha256: '', ...(opts.baseline ? { baseline: [] } : {}), loadBefore: loadavg(), loadAfter: [] };
+    const baseOut = join(dir, `plan-${tag}.baseline.json`);
     for (let i = 0; i < opts.runs; i++) {
       if (row.floor) {
         log(`offline-floor: ${tag}: floor run ${i + 1}`);
@@ -139,8 +146,14 @@ export async function runOfflineFloor(opts: { cases: FloorCase[]; runs: number; 
       log(`offline-floor: ${tag}: plan run ${i + 1}`);
       rmSync(out, { force: true });
       row.plan.push(toRun(await runProcess(process.execPath, [SDRAIN_BIN, 'plan', '--snapshot', file, '-f', spec, '--out', out], { cwd: REPO_ROOT, measure: true, timeoutMs: 900_000, env: { ...process.env, NO_COLOR: '1' } }), 'sdrain plan'));
+      if (opts.baseline) {
+        log(`offline-floor: ${tag}: baseline plan run ${i + 1}`);
+        rmSync(baseOut, { force: true });
+        row.baseline!.push(toRun(await runProcess(process.execPath, [join(opts.baseline, 'bin', 'sdrain.js'), 'plan', '--snapshot', file, '-f', spec, '--out', baseOut], { cwd: REPO_ROOT, measure: true, timeoutMs: 900_000, env: { ...process.env, NO_COLOR: '1' } }), 'baseline sdrain plan'));
+      }
     }
     row.planSha256 = createHash('sha256').update(readFileSync(out)).digest('hex');
+    if (opts.baseline) row.baselineSha256 = createHash('sha256').update(readFileSync(baseOut)).digest('hex');
     row.loadAfter = loadavg();
     rows.push(row);
     if (opts.profile && c === opts.cases[opts.cases.length - 1]) {
@@ -185,6 +198,29 @@ export function offlineFloorMarkdown(r: { rows: FloorRow[]; hotSpots?: HotSpot[]
       ];
     }),
   );
+  const based = r.rows.filter((x) => x.baseline);
+  if (based.length > 0) {
+    md += `\nThe --baseline build in the same alternation:\n\n`;
+    md += markdownTable(
+      ['nodes', 'dump', 'baseline wall s (runs)', 'baseline CPU s', 'baseline RSS MiB', 'baseline ÷ floor, wall', 'baseline ÷ floor, CPU', 'plans identical'],
+      based.map((x) => {
+        const bw = median(x.baseline!.map((b) => b.wallMs));
+        const bc = median(x.baseline!.map((b) => b.cpuMs));
+        const fw = x.floor && median(x.floor.map((f) => f.wallMs));
+        const fc = x.floor && median(x.floor.map((f) => f.cpuMs));
+        return [
+          x.nodes,
+          `${x.form}, ${x.pods} pods`,
+          `**${fmt(bw / 1000, 2)}** (${runs(x.baseline!.map((b) => b.wallMs))})`,
+          fmt(bc / 1000, 2),
+          fmt(Math.max(...x.baseline!.map((b) => b.maxRssMiB)), 0),
+          x.floor ? `${fmt(bw / fw!, 2)}×` : '—',
+          x.floor ? `${fmt(bc / fc!, 2)}×` : '—',
+          x.baselineSha256 === x.planSha256 ? 'yes' : `**no** (\`${x.baselineSha256!.slice(0, 12)}\`)`,
+        ];
+      }),
+    );
+  }
   if (r.hotSpots) {
     md += `\nHot spots of the last case's plan (self time, one run under --cpu-prof):\n\n`;
     md += markdownTable(['function', 'where', 'self ms', 'share'], r.hotSpots.map((h) => [h.fn, h.where, fmt(h.selfMs, 0), `${fmt(h.share * 100, 1)}%`]));
@@ -211,6 +247,7 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
     drain: Number(option(argv, '--drain') ?? '20'),
     reuse: flag(argv, '--reuse'),
     profile: flag(argv, '--profile'),
+    baseline: option(argv, '--baseline'),
   });
   const json = option(argv, '--json') ?? join(BENCH_WORK, 'results', 'offline-floor.json');
   mkdirSync(join(json, '..'), { recursive: true });

@@ -2,7 +2,7 @@
  * Reading the files a command is given and writing the ones it produces, with errors a user
  * can act on. Paths are resolved against CliIO.cwd; messages show them as the user typed them.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { readFile, rename, writeFile, unlink, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, basename, join, resolve } from 'node:path';
@@ -53,7 +53,10 @@ export async function openInputStream(io: CliIO, path: string, what: string): Pr
   }
   const readText = async (): Promise<string> => {
     try {
-      return await readFile(abs, 'utf8');
+      // Not fs.promises.readFile(abs, 'utf8'): it decodes 512 KiB pieces into a rope of strings,
+      // which the first look at the text then copies flat (≈ 0.25 s for 100 MiB). The
+      // synchronous read decodes once into one flat string; nothing else runs meanwhile.
+      return readFileSync(abs, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG' || err instanceof RangeError) throw err;
       throw new SdrainError('INPUT_INVALID', `Cannot read ${what} ${path}: ${describeFsError(err)}`);
