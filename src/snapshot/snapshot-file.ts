@@ -413,7 +413,19 @@ export async function loadSnapshotStream(source: AsyncIterable<Uint8Array>, file
       // The file grew past the longest string since it was measured: stream it after all.
       if (!isStringTooLong(e) || !opts.reopen) throw e;
     }
-    if (text !== undefined) return loadSnapshotText(text, file);
+    if (text !== undefined) {
+      let doc: unknown;
+      try {
+        // A byte order mark is skipped, as the streaming reader does.
+        doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      } catch {
+        // YAML flow style, or a syntax error to report with its line and column.
+        return loadSnapshotText(text, file);
+      }
+      // The text (up to 512 MiB) is not needed to build the snapshot: let it be collected.
+      text = undefined;
+      return finishParsedDump(doc, file);
+    }
     chunks = opts.reopen!();
   }
   const raw: unknown[] = [];
@@ -435,8 +447,12 @@ export async function loadSnapshotStream(source: AsyncIterable<Uint8Array>, file
     const d = syntaxDiagnostic(e, file, 'Cannot parse the file');
     throw new InputError('INPUT_INVALID', `Cannot load the cluster snapshot "${file}": 1 problem found`, [d], 'Fix the objects listed above, or leave them out of the file.');
   }
+  return finishParsedDump(doc, file);
+}
+
+/** A JSON object dump, parsed: what loadSnapshotText makes of its text. */
+function finishParsedDump(doc: unknown, file: string): { snapshot: Snapshot; warnings: Diagnostic[] } {
   const r = readParsedDocuments([doc], file);
-  raw.length = 0;
   const errors = [...r.errors];
   const spec = maintenanceSpecError(r.objects, file);
   if (spec) errors.push(spec);

@@ -205,6 +205,13 @@ describe('loadSnapshotStream', () => {
       expect(w.used.streamed).toBeLessThan(w.size);
     });
 
+    it('reads a whole dump with a byte order mark as the streaming reader does', async () => {
+      const bom = `\uFEFF${list}`;
+      const w = whole(bom, 1 << 30);
+      expect(await w.result).toEqual(await loadSnapshotStream(stream(chunked(Buffer.from(bom, 'utf8'), [5])), 'c.json'));
+      expect(w.used.wholeReads).toBe(1);
+    });
+
     it('above the threshold: streamed to the end, never read whole, with the same result', async () => {
       const w = whole(list, Buffer.byteLength(list) - 1);
       expect(await w.result).toEqual(want);
