@@ -323,10 +323,10 @@ export interface LoadStreamOptions {
    */
   reopen?: () => AsyncIterable<Uint8Array>;
   /**
-   * The file's size in bytes and how to read it whole as UTF-8 text (fs.readFile). A JSON dump
-   * no larger than `wholeMaxBytes` is then read and JSON.parse'd in one go (loadSnapshotText):
-   * the parse a user would write, with none of the splitter's per-item decoding, copying and
-   * garbage. Larger dumps, and all sdrain snapshot files (already one object per line), stream.
+   * The file's size in bytes and how to read it whole as UTF-8 text (readFileSync). A JSON dump
+   * no larger than `wholeMaxBytes` is then read and JSON.parse'd in one go, as loadSnapshotText
+   * does: the parse a user would write, without the splitter's per-item decoding and copying.
+   * Larger dumps, and all sdrain snapshot files (already one object per line), stream.
    */
   whole?: { size: number; read: () => Promise<string> };
   /** Largest JSON dump read whole (bytes); default MAX_WHOLE_TEXT_BYTES. Tests lower it. */
