@@ -13,6 +13,8 @@ export interface ProcessResult {
   wallMs: number;
   /** Peak RSS of the child in MiB (only with measure and /usr/bin/time). */
   maxRssMiB?: number;
+  /** CPU time (user + system) of the child in ms (only with measure and /usr/bin/time). */
+  cpuMs?: number;
 }
 
 export interface RunOptions {
@@ -52,7 +54,10 @@ export function runProcess(file: string, args: string[], opts: RunOptions = {}):
       clearTimeout(timer);
       const wallMs = performance.now() - start;
       const m = useTime ? /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr) : null;
-      resolve({ code, stdout, stderr, wallMs, ...(m ? { maxRssMiB: Number(m[1]) / 1024 } : {}) });
+      const user = useTime ? /User time \(seconds\): ([\d.]+)/.exec(stderr) : null;
+      const sys = useTime ? /System time \(seconds\): ([\d.]+)/.exec(stderr) : null;
+      const cpu = user && sys ? { cpuMs: (Number(user[1]) + Number(sys[1])) * 1000 } : {};
+      resolve({ code, stdout, stderr, wallMs, ...(m ? { maxRssMiB: Number(m[1]) / 1024 } : {}), ...cpu });
     });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });

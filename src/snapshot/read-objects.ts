@@ -47,8 +47,16 @@ export interface ReadObjectsResult {
 
 interface Located {
   value: unknown;
-  /** Path of document and list indexes, used to find the YAML line on error. */
-  path: number[];
+  /**
+   * With `index`, the path of document and list indexes, used to find the YAML line on error:
+   * the enclosing list's path (shared by its elements, so no array per object) and the index.
+   */
+  parent: number[];
+  index: number;
+}
+
+function pathOf(l: Located): number[] {
+  return [...l.parent, l.index];
 }
 
 function describe(obj: unknown, path: number[]): string {
@@ -63,22 +71,20 @@ function describe(obj: unknown, path: number[]): string {
 /** Lists nest a level or two in real dumps; deeper nesting is reported, not recursed into (no stack overflow). */
 const MAX_LIST_DEPTH = 32;
 
-function flatten(value: unknown, path: number[], out: Located[]): void {
+function flatten(value: unknown, parent: number[], index: number, out: Located[]): void {
   if (value === null || value === undefined) return;
-  if (path.length > MAX_LIST_DEPTH) {
-    out.push({ value, path });
+  if (parent.length + 1 > MAX_LIST_DEPTH) {
+    out.push({ value, parent, index });
     return;
   }
   const v = value as { kind?: unknown; items?: unknown };
-  if (typeof v === 'object' && !Array.isArray(v) && typeof v.kind === 'string' && /List$/.test(v.kind) && Array.isArray(v.items)) {
-    v.items.forEach((item, i) => flatten(item, [...path, i], out));
+  const list = typeof v === 'object' && !Array.isArray(v) && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items) ? v.items : Array.isArray(value) ? value : undefined;
+  if (list) {
+    const path = [...parent, index];
+    for (let i = 0; i < list.length; i++) flatten(list[i], path, i, out);
     return;
   }
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => flatten(item, [...path, i], out));
-    return;
-  }
-  out.push({ value, path });
+  out.push({ value, parent, index });
 }
 
 function parseText(text: string, file: string): { docs: unknown[]; error?: Diagnostic } {
@@ -160,23 +166,28 @@ interface Bad {
 /** Checks and upgrades the objects in parsed documents; problems come with their path (for finding the YAML line). */
 function collect(docs: unknown[], file: string): { objects: KubeObject[]; bad: Bad[] } {
   const located: Located[] = [];
-  docs.forEach((d, i) => flatten(d, [i], located));
+  docs.forEach((d, i) => flatten(d, [], i, located));
   const objects: KubeObject[] = [];
   const bad: Bad[] = [];
-  for (const { value, path } of located) {
+  for (const l of located) {
+    const value = l.value;
     const why = check(value);
     if (why) {
+      const path = pathOf(l);
       bad.push({ path, isError: true, diag: { file, object: describe(value, path), message: `Cannot load ${describe(value, path)}: it ${why}` } });
       continue;
     }
-    const obj = structuredCloneIfNeeded(value as KubeObject);
+    let obj = value as KubeObject;
     const canonical = CANONICAL_API_VERSION[obj.kind];
     if (canonical === undefined) {
       if (typeof obj.apiVersion !== 'string') {
+        const path = pathOf(l);
         bad.push({ path, isError: true, diag: { file, object: describe(obj, path), message: `Cannot load ${describe(obj, path)}: it has no "apiVersion" and sdrain does not know the kind` } });
         continue;
       }
     } else if (obj.apiVersion !== canonical) {
+      // A copy of the envelope and metadata, so the caller's parsed value stays as it was.
+      obj = { ...obj, metadata: { ...obj.metadata } };
       if (typeof obj.apiVersion === 'string' && obj.apiVersion !== '') {
         obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [SOURCE_API_VERSION_ANNOTATION]: obj.apiVersion };
       }
@@ -217,8 +228,3 @@ export function readParsedDocuments(docs: unknown[], file: string): ReadObjectsR
   return { objects, errors, warnings };
 }
 
-function structuredCloneIfNeeded(o: KubeObject): KubeObject {
-  // Objects come straight from the parser and are not shared; a shallow copy of the envelope
-  // and metadata is enough to allow the apiVersion upgrade without surprising the caller.
-  return { ...o, metadata: { ...o.metadata } };
-}

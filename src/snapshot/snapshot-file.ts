@@ -322,6 +322,20 @@ export interface LoadStreamOptions {
    * accepts YAML flow style and reports YAML line and column.
    */
   reopen?: () => AsyncIterable<Uint8Array>;
+  /**
+   * The file's size in bytes and how to read it whole as UTF-8 text (readFileSync). A JSON dump
+   * no larger than `wholeMaxBytes` is then read and JSON.parse'd in one go, as loadSnapshotText
+   * does: the parse a user would write, without the splitter's per-item decoding and copying.
+   * Larger dumps, and all sdrain snapshot files (already one object per line), stream.
+   */
+  whole?: { size: number; read: () => Promise<string> };
+  /** Largest JSON dump read whole (bytes); default MAX_WHOLE_TEXT_BYTES. Tests lower it. */
+  wholeMaxBytes?: number;
+}
+
+/** True for the error V8/Node raise when a text is longer than the longest string. */
+function isStringTooLong(e: unknown): boolean {
+  return e instanceof RangeError || (e !== null && typeof e === 'object' && (e as { code?: unknown }).code === 'ERR_STRING_TOO_LONG');
 }
 
 /** Reads all chunks into one string; undefined when they exceed `limit` bytes. */
@@ -342,7 +356,8 @@ async function readWhole(chunks: AsyncIterator<Uint8Array>, first: Uint8Array[],
  * loadSnapshotText for a file of any size, read as a stream of chunks:
  * - an sdrain snapshot file is read object by object (one per line);
  * - a JSON object dump (`kubectl get -o json`: a List, a list of objects or one object) is
- *   read element by element of its `items`, never as one string;
+ *   read element by element of its `items`, never as one string — unless LoadStreamOptions.whole
+ *   says it fits in one string, when it is read and parsed whole (faster, same result);
  * - YAML (one or many documents) is read whole, so it is refused with a clear message when it
  *   is larger than the longest string V8 can hold (~512 MiB).
  * Results and errors are the same as loadSnapshotText's for the same bytes (syntax errors in
@@ -387,11 +402,37 @@ export async function loadSnapshotStream(source: AsyncIterable<Uint8Array>, file
     }
     return loadSnapshotText(text, file);
   }
+  let chunks: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: rest };
+  if (opts.whole && !done && opts.whole.size <= (opts.wholeMaxBytes ?? MAX_WHOLE_TEXT_BYTES)) {
+    // Fits in one string: one JSON.parse of the whole text (the stream is not read further).
+    await it.return?.();
+    let text: string | undefined;
+    try {
+      text = await opts.whole.read();
+    } catch (e) {
+      // The file grew past the longest string since it was measured: stream it after all.
+      if (!isStringTooLong(e) || !opts.reopen) throw e;
+    }
+    if (text !== undefined) {
+      let doc: unknown;
+      try {
+        // A byte order mark is skipped, as the streaming reader does.
+        doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      } catch {
+        // YAML flow style, or a syntax error to report with its line and column.
+        return loadSnapshotText(text, file);
+      }
+      // The text (up to 512 MiB) is not needed to build the snapshot: let it be collected.
+      text = undefined;
+      return finishParsedDump(doc, file);
+    }
+    chunks = opts.reopen!();
+  }
   const raw: unknown[] = [];
   const splitter = new JsonItemSplitter((item) => raw.push(item));
   let doc: unknown;
   try {
-    for await (const chunk of rest()) splitter.push(chunk);
+    for await (const chunk of chunks) splitter.push(chunk);
     const r = splitter.end();
     doc = r.envelope;
     if (r.topLevelArray) doc = raw;
@@ -406,8 +447,12 @@ export async function loadSnapshotStream(source: AsyncIterable<Uint8Array>, file
     const d = syntaxDiagnostic(e, file, 'Cannot parse the file');
     throw new InputError('INPUT_INVALID', `Cannot load the cluster snapshot "${file}": 1 problem found`, [d], 'Fix the objects listed above, or leave them out of the file.');
   }
+  return finishParsedDump(doc, file);
+}
+
+/** A JSON object dump, parsed: what loadSnapshotText makes of its text. */
+function finishParsedDump(doc: unknown, file: string): { snapshot: Snapshot; warnings: Diagnostic[] } {
   const r = readParsedDocuments([doc], file);
-  raw.length = 0;
   const errors = [...r.errors];
   const spec = maintenanceSpecError(r.objects, file);
   if (spec) errors.push(spec);

@@ -172,6 +172,77 @@ describe('loadSnapshotStream', () => {
     expect(err.diagnostics[0]!.message).toMatch(/^Cannot parse the file: expected "," or "]"/);
   });
 
+  describe('a JSON dump that fits in one string is read whole and parsed once; larger ones stream', () => {
+    // The threshold is lowered so that small inputs exercise both sides of it.
+    const whole = (text: string, wholeMaxBytes: number) => {
+      const bytes = Buffer.from(text, 'utf8');
+      const used = { streamed: 0, wholeReads: 0 };
+      async function* counted(): AsyncGenerator<Uint8Array> {
+        for (const c of chunked(bytes, [64])) {
+          used.streamed += c.length;
+          yield c;
+        }
+      }
+      const result = loadSnapshotStream(counted(), 'c.json', {
+        whole: {
+          size: bytes.length,
+          read: () => {
+            used.wholeReads++;
+            return Promise.resolve(text);
+          },
+        },
+        wholeMaxBytes,
+      });
+      return { result, used, size: bytes.length };
+    };
+    const list = kubectlList([...objects(), objects()[2]!]);
+    const want = loadSnapshotText(list, 'c.json');
+
+    it('at or below the threshold: one whole read, the stream left after its first bytes', async () => {
+      const w = whole(list, Buffer.byteLength(list));
+      expect(await w.result).toEqual(want);
+      expect(w.used.wholeReads).toBe(1);
+      expect(w.used.streamed).toBeLessThan(w.size);
+    });
+
+    it('reads a whole dump with a byte order mark as the streaming reader does', async () => {
+      const bom = `\uFEFF${list}`;
+      const w = whole(bom, 1 << 30);
+      expect(await w.result).toEqual(await loadSnapshotStream(stream(chunked(Buffer.from(bom, 'utf8'), [5])), 'c.json'));
+      expect(w.used.wholeReads).toBe(1);
+    });
+
+    it('above the threshold: streamed to the end, never read whole, with the same result', async () => {
+      const w = whole(list, Buffer.byteLength(list) - 1);
+      expect(await w.result).toEqual(want);
+      expect(w.used.wholeReads).toBe(0);
+      expect(w.used.streamed).toBe(w.size);
+    });
+
+    it('streams a dump that grew past the longest string after it was measured', async () => {
+      const bytes = Buffer.from(list, 'utf8');
+      const tooLong = Object.assign(new RangeError('Cannot create a string longer than 0x1fffffe8 characters'), { code: 'ERR_STRING_TOO_LONG' });
+      const got = await loadSnapshotStream(stream(chunked(bytes, [64])), 'c.json', { whole: { size: 10, read: () => Promise.reject(tooLong) }, reopen: () => stream(chunked(bytes, [7])) });
+      expect(got).toEqual(want);
+    });
+
+    it('keeps streaming sdrain snapshot files, which are one object per line', async () => {
+      const text = serializeSnapshot(buildSnapshot(objects(), {}).snapshot);
+      const w = whole(text, 1 << 30);
+      expect(await w.result).toEqual(loadSnapshotText(text, 'c.json'));
+      expect(w.used.wholeReads).toBe(0);
+    });
+
+    it('reports a malformed dump read whole with its line, as loadSnapshotText does', async () => {
+      const broken = list.replace('"kind": "Node"', '"kind": "Node",,');
+      const w = whole(broken, 1 << 30);
+      const err = await refused(w.result);
+      expect(w.used.wholeReads).toBe(1);
+      expect(err.diagnostics).toEqual(await refused(Promise.resolve().then(() => loadSnapshotText(broken, 'c.json'))).then((e) => e.diagnostics));
+      expect(err.diagnostics[0]!.line).toBeGreaterThan(1);
+    });
+  });
+
   it('refuses a maintenance spec given as the cluster', async () => {
     const err = await refused(load('{"apiVersion":"sdrain.io/v1alpha1","kind":"Maintenance","metadata":{"name":"m"}}', [7]));
     expect(err.diagnostics.map((d) => d.message)).toEqual(['Cannot read the cluster from this file: it is a maintenance spec, not a cluster snapshot or object dump']);
