@@ -17,6 +17,7 @@ import { startWatch, type ActiveWatch } from './watch.js';
 import { wantsTable } from './table.js';
 import { createFaultInjector, type FaultInjector } from './faults.js';
 import { decodeReviewProtobuf } from './authz-protobuf.js';
+import { decodeObjectProtobuf } from './protobuf-body.js';
 import { attributesOf, authorize, forbidden, selfSubjectAccessReview, selfSubjectRulesReview, tokenRequest, TokenRegistry } from './authz.js';
 import type { FaultConfig, FaultVerb } from '../faults/fault-config.js';
 import {
@@ -82,12 +83,17 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** JSON bodies are parsed; protobuf and other binary bodies are tolerated as "no body" (kubectl drain's DELETE fallback). */
+/**
+ * JSON and YAML bodies are parsed; protobuf bodies of the kinds kubectl's typed commands create
+ * are decoded (./protobuf-body.ts, 415 naming any other kind); a protobuf DELETE body (kubectl
+ * drain's fallback sends DeleteOptions) is tolerated as "no body".
+ */
 function parseBody(raw: Buffer, contentType: string, method: string): unknown {
   if (raw.length === 0) return undefined;
   const ct = contentType.toLowerCase();
   if (ct.includes('protobuf')) {
     if (method === 'DELETE') return undefined;
+    if (method === 'POST' || method === 'PUT') return decodeObjectProtobuf(raw);
     throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
   }
   try {
@@ -125,6 +131,16 @@ function route(group: string, version: string, segs: string[]): Route | undefine
   const res = resourceFor(group, version, segs[0] ?? '');
   if (!res || segs.length > 3) return undefined;
   return { res, name: segs[1], subresource: segs[2] };
+}
+
+/** Pod subresources that need a running container (kubectl attach, exec, logs, port-forward, debug -it). */
+const CONTAINER_SUBRESOURCES = new Set(['attach', 'exec', 'log', 'portforward']);
+
+/** The honest answer to attach/exec/log/port-forward: the pod exists (or 404), but no container ever runs. */
+function noContainers(store: MemoryStore, namespace: string, name: string, subresource: string): ApiError {
+  if (!store.get('Pod', namespace, name)) return new ApiError('NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
+  const what = subresource === 'log' ? 'has no logs' : `cannot ${subresource === 'portforward' ? 'port-forward to' : subresource === 'exec' ? 'exec into' : 'attach to'} it`;
+  return new ApiError('BadRequest', `pod "${name}" runs in the sdrain simulator, which runs no containers: it ${what}`, { name, kind: 'pods' });
 }
 
 /** The verb a routed request is counted under, for fault matching. */
@@ -226,6 +242,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       count('other');
       req.resume();
       throw new ApiError('NotFound', 'the server could not find the requested resource');
+    }
+    if (r.res.plural === 'pods' && r.name !== undefined && r.subresource !== undefined && CONTAINER_SUBRESOURCES.has(r.subresource)) {
+      count('other');
+      req.resume();
+      throw noContainers(store, r.namespace!, r.name, r.subresource);
     }
     const allowedSub = r.subresource === undefined || (r.res.subresources as string[]).includes(r.subresource);
     if (!allowedSub) {
