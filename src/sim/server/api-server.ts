@@ -18,6 +18,8 @@ import { wantsTable } from './table.js';
 import { createFaultInjector, type FaultInjector } from './faults.js';
 import { decodeReviewProtobuf } from './authz-protobuf.js';
 import { decodeObjectProtobuf } from './protobuf-body.js';
+import { openApiV3, schemaSetOnce } from './openapi.js';
+import { fieldChecker, fieldValidationOf } from './field-validation.js';
 import { attributesOf, authorize, forbidden, selfSubjectAccessReview, selfSubjectRulesReview, tokenRequest, TokenRegistry } from './authz.js';
 import type { FaultConfig, FaultVerb } from '../faults/fault-config.js';
 import {
@@ -106,9 +108,12 @@ function parseBody(raw: Buffer, contentType: string, method: string): unknown {
   }
 }
 
-function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers: Record<string, string | number | string[]> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
+  // RFC 7234 warn-code 299, as the API server sends them (kubectl prints "Warning: <text>").
+  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(code, headers);
   res.end(text);
 }
 
@@ -198,6 +203,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         count('other');
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         res.end('ok');
+        return;
+      }
+      if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+        count('discovery');
+        const doc = await openApiV3(path);
+        if (doc === undefined) throw new ApiError('NotFound', 'the server could not find the requested resource');
+        send(res, 200, doc);
         return;
       }
       if (path === '/api') {
@@ -296,9 +308,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (verb && (await faults.before({ verb, resource: r.res.plural, namespace: r.namespace, name: r.name, subresource: r.subresource, resumes: !!rv && rv !== '0', req, res }))) return;
     }
     const raw = await readBody(req);
+    const warnings: string[] = [];
+    const directive = method === 'POST' || method === 'PUT' || method === 'PATCH' ? fieldValidationOf(url.searchParams) : undefined;
     const rr: ResourceRequest = {
       method, res: r.res, namespace: r.namespace, name: r.name, subresource: r.subresource, query: url.searchParams, accept, contentType,
       body: parseBody(raw, contentType, method),
+      ...(directive === 'Strict' || directive === 'Warn' ? { checkFields: fieldChecker(await schemaSetOnce(), r.res, directive, warnings) } : {}),
     };
     const isWatch = rr.query.get('watch') === 'true' || rr.query.get('watch') === '1';
     let reply: Reply | undefined;
@@ -359,7 +374,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       count('other');
       throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
-    send(res, reply.code, reply.body, reply.contentType);
+    send(res, reply.code, reply.body, reply.contentType, warnings);
   };
 
   const server: Server = createServer({ key: opts.key, cert: opts.cert }, (req, res) => {
