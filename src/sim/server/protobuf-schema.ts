@@ -1,8 +1,8 @@
 /**
  * Our own minimal descriptors of the Kubernetes protobuf messages kubectl's typed commands send
  * as request bodies (`kubectl create namespace|deployment|configmap|secret|serviceaccount|job|
- * cronjob|role|rolebinding|clusterrole|clusterrolebinding|poddisruptionbudget|priorityclass` and
- * `kubectl debug node/…`, measured with kubectl 1.35). Field numbers were read from the
+ * cronjob|role|rolebinding|clusterrole|clusterrolebinding|poddisruptionbudget|priorityclass`,
+ * `kubectl autoscale` and `kubectl debug node/…`, measured with kubectl 1.35). Field numbers were read from the
  * Kubernetes API's generated.proto files (k8s.io/api, k8s.io/apimachinery); the text is ours,
  * and only the fields those commands (and their flags) can fill are listed — a field missing here
  * makes the decoder refuse the body with 415 naming it, never drop it silently.
@@ -162,6 +162,14 @@ export const MESSAGES: Schema = {
   PodDisruptionBudget: { ...OBJECT, 2: 'spec:PodDisruptionBudgetSpec', 3: 'status:-' },
   PodDisruptionBudgetSpec: { 1: 'minAvailable:intOrString', 2: 'selector:LabelSelector', 3: 'maxUnavailable:intOrString', 4: 'unhealthyPodEvictionPolicy:string?' },
 
+  // k8s.io/api autoscaling/v2 (kubectl autoscale)
+  HorizontalPodAutoscaler: { ...OBJECT, 2: 'spec:HorizontalPodAutoscalerSpec', 3: 'status:-' },
+  HorizontalPodAutoscalerSpec: { 1: 'scaleTargetRef:CrossVersionObjectReference', 2: 'minReplicas:int32?', 3: 'maxReplicas:int32?', 4: 'metrics:MetricSpec[]' },
+  CrossVersionObjectReference: { 1: 'kind:string', 2: 'name:string', 3: 'apiVersion:string' },
+  MetricSpec: { 1: 'type:string', 4: 'resource:ResourceMetricSource' },
+  ResourceMetricSource: { 1: 'name:string', 2: 'target:MetricTarget' },
+  MetricTarget: { 1: 'type:string', 2: 'value:quantity', 3: 'averageValue:quantity', 4: 'averageUtilization:int32?' },
+
   // k8s.io/api scheduling/v1 (value has no omitempty: 0 is kept)
   PriorityClass: { ...OBJECT, 2: 'value:int32?', 3: 'globalDefault:bool', 4: 'description:string', 5: 'preemptionPolicy:string?' },
 };
@@ -182,4 +190,5 @@ export const KIND_MESSAGES: Record<string, string> = {
   ClusterRoleBinding: 'RoleBinding',
   PodDisruptionBudget: 'PodDisruptionBudget',
   PriorityClass: 'PriorityClass',
+  HorizontalPodAutoscaler: 'HorizontalPodAutoscaler',
 };
