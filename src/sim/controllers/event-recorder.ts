@@ -2,8 +2,10 @@
  * The Events the simulated controllers, scheduler and kubelet record, as client-go's event
  * recorder writes them: an Event per (object, type, reason, message, component) — a repeat
  * bumps `count` and `lastTimestamp` (`series` in events.k8s.io terms) instead of writing a new
- * one, like the recorder's correlator — in the involved object's namespace (`default` for
- * cluster-scoped objects), named `<object>.<hex timestamp>`.
+ * one, like the recorder's correlator, and repeats beyond a burst of 25 are dropped unless 5
+ * minutes passed per repeat, like its spam filter (so a pod retried by the scheduler does not
+ * write an Event per attempt) — in the involved object's namespace (`default` for cluster-scoped
+ * objects), named `<object>.<hex timestamp>`.
  *
  * Two things the real recorder does not have to care about:
  * - Determinism. Names and uids never draw from the store's seeded generator (pod names would
@@ -49,7 +51,12 @@ interface Kept {
   name: string;
   key: string;
   last: number;
+  /** Repeats allowed now (client-go's spam filter: a burst of 25, then one per 5 minutes). */
+  tokens: number;
 }
+
+const SPAM_BURST = 25;
+const SPAM_REFILL_MS = 5 * 60 * 1000;
 
 /** Options: `maxEvents` caps how many Events the recorder keeps; `ttlMs` is how long one lives. */
 export function createEventRecorder(store: Store, opts: { maxEvents?: number; ttlMs?: number } = {}): EventRecorder {
@@ -79,6 +86,8 @@ export function createEventRecorder(store: Store, opts: { maxEvents?: number; tt
       const time = formatTime(now);
       const prior = byKey.get(key);
       if (prior && now - prior.last < ttlMs) {
+        const tokens = Math.min(SPAM_BURST, prior.tokens + (now - prior.last) / SPAM_REFILL_MS);
+        if (tokens < 1) return; // dropped, as the spam filter drops a too-frequent repeat
         const updated = store.mutate<KubeObject>('Event', prior.namespace, prior.name, (e) => {
           const o = e as unknown as Record<string, unknown>;
           const count = ((o.count as number | undefined) ?? 1) + 1;
@@ -86,7 +95,7 @@ export function createEventRecorder(store: Store, opts: { maxEvents?: number; tt
         });
         if (updated) {
           byKey.delete(key);
-          byKey.set(key, { ...prior, last: now });
+          byKey.set(key, { ...prior, last: now, tokens: tokens - 1 });
           return;
         }
         byKey.delete(key);
@@ -120,7 +129,7 @@ export function createEventRecorder(store: Store, opts: { maxEvents?: number; tt
       } as unknown as KubeObject;
       fillEventViews(ev);
       store.load(ev);
-      byKey.set(key, { namespace, name, key, last: now });
+      byKey.set(key, { namespace, name, key, last: now, tokens: SPAM_BURST - 1 });
       expire(now);
     },
   };
