@@ -91,6 +91,15 @@ describe('kubectl verbs against the simulator', () => {
     expect(warn.code).toBe(0);
     expect(warn.stderr).toContain('Warning: unknown field "spec.replicass"');
     expect(sim.store.get('Deployment', 'shop', 'api-warned')?.spec).not.toHaveProperty('replicass');
+    // A `kind: List` (what `sdrain rbac -o json` prints): kubectl validates it client-side from
+    // /openapi/v2, then the server validates each item.
+    const list = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+    const cm = (name: string, extra = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop' }, data: { a: 'b' }, ...extra });
+    const applied = await sim.kubectl(['apply', '-f', '-'], { input: list([cm('listed-1'), cm('listed-2')]) });
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout).toContain('configmap/listed-2 created');
+    const refusedItem = await sim.kubectl(['apply', '-f', '-'], { input: list([cm('listed-3', { bogus: 1 })]) });
+    expect(refusedItem.stderr).toContain('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"');
   });
 
   it('explain deployment.spec.strategy describes the field from the served OpenAPI document', async () => {

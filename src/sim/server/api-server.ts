@@ -205,6 +205,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         res.end('ok');
         return;
       }
+      if (path === '/openapi/v2') {
+        // An OpenAPI v2 document with no definitions (kubectl asks for it as protobuf; an empty
+        // protobuf message is an empty Document): kubectl's client-side validation, which it falls
+        // back to for `kind: List` input, then checks nothing, and the server still validates
+        // every item (fieldValidation=Strict). See FIDELITY.md.
+        count('discovery');
+        if (accept.includes('protobuf')) {
+          res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': 0 });
+          res.end();
+        } else send(res, 200, { swagger: '2.0', info: { title: 'Kubernetes (sdrain simulator)', version: 'v1.35.0' }, paths: {}, definitions: {} });
+        return;
+      }
       if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
         count('discovery');
         const doc = await openApiV3(path);
