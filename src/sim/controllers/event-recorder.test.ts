@@ -58,7 +58,7 @@ describe('event recorder', () => {
     const withEvents = setup();
     for (let i = 0; i < 5; i++) withEvents.events.record(SCHED, pod(`p${i}`), failed);
     const plain = setup();
-    const created = (s: MemoryStore) => s.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: '', generateName: 'web-', namespace: 'shop' }, spec: {} });
+    const created = (s: MemoryStore) => s.create<KubeObject>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: '', generateName: 'web-', namespace: 'shop' }, spec: {} });
     const a = created(withEvents.store);
     const b = created(plain.store);
     expect(a.metadata.name).toBe(b.metadata.name);
