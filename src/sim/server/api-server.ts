@@ -7,7 +7,6 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { parse as parseYaml } from 'yaml';
 import { SdrainError } from '../../errors.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import { resourceFor, type ResourceInfo } from './resources.js';
@@ -17,8 +16,9 @@ import { startWatch, type ActiveWatch } from './watch.js';
 import { wantsTable } from './table.js';
 import { createFaultInjector, type FaultInjector } from './faults.js';
 import { decodeReviewProtobuf } from './authz-protobuf.js';
-import { decodeObjectProtobuf } from './protobuf-body.js';
-import { openApiV3, schemaSetOnce } from './openapi.js';
+import { parseBody, readBody } from './request-body.js';
+import { CONTAINER_SUBRESOURCES, noContainers } from './pod-containers.js';
+import { openApiDocument, schemaSetOnce } from './openapi.js';
 import { fieldChecker, fieldValidationOf } from './field-validation.js';
 import { attributesOf, authorize, forbidden, selfSubjectAccessReview, selfSubjectRulesReview, tokenRequest, TokenRegistry } from './authz.js';
 import type { FaultConfig, FaultVerb } from '../faults/fault-config.js';
@@ -65,49 +65,6 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-const MAX_BODY = 32 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError('BadRequest', 'the request body is too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/**
- * JSON and YAML bodies are parsed; protobuf bodies of the kinds kubectl's typed commands create
- * are decoded (./protobuf-body.ts, 415 naming any other kind); a protobuf DELETE body (kubectl
- * drain's fallback sends DeleteOptions) is tolerated as "no body".
- */
-function parseBody(raw: Buffer, contentType: string, method: string): unknown {
-  if (raw.length === 0) return undefined;
-  const ct = contentType.toLowerCase();
-  if (ct.includes('protobuf')) {
-    if (method === 'DELETE') return undefined;
-    if (method === 'POST' || method === 'PUT') return decodeObjectProtobuf(raw);
-    throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-  }
-  try {
-    // Server-side apply bodies are YAML (JSON is YAML too).
-    if (ct.includes('yaml')) return parseYaml(raw.toString('utf8'));
-    return JSON.parse(raw.toString('utf8'));
-  } catch (e) {
-    if (method === 'DELETE') return undefined;
-    throw new ApiError('BadRequest', `the body of the request could not be decoded as JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const headers: Record<string, string | number | string[]> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
@@ -136,16 +93,6 @@ function route(group: string, version: string, segs: string[]): Route | undefine
   const res = resourceFor(group, version, segs[0] ?? '');
   if (!res || segs.length > 3) return undefined;
   return { res, name: segs[1], subresource: segs[2] };
-}
-
-/** Pod subresources that need a running container (kubectl attach, exec, logs, port-forward, debug -it). */
-const CONTAINER_SUBRESOURCES = new Set(['attach', 'exec', 'log', 'portforward']);
-
-/** The honest answer to attach/exec/log/port-forward: the pod exists (or 404), but no container ever runs. */
-function noContainers(store: MemoryStore, namespace: string, name: string, subresource: string): ApiError {
-  if (!store.get('Pod', namespace, name)) return new ApiError('NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
-  const what = subresource === 'log' ? 'has no logs' : `cannot ${subresource === 'portforward' ? 'port-forward to' : subresource === 'exec' ? 'exec into' : 'attach to'} it`;
-  return new ApiError('BadRequest', `pod "${name}" runs in the sdrain simulator, which runs no containers: it ${what}`, { name, kind: 'pods' });
 }
 
 /** The verb a routed request is counted under, for fault matching. */
@@ -205,23 +152,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         res.end('ok');
         return;
       }
-      if (path === '/openapi/v2') {
-        // An OpenAPI v2 document with no definitions (kubectl asks for it as protobuf; an empty
-        // protobuf message is an empty Document): kubectl's client-side validation, which it falls
-        // back to for `kind: List` input, then checks nothing, and the server still validates
-        // every item (fieldValidation=Strict). See FIDELITY.md.
+      if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
         count('discovery');
-        if (accept.includes('protobuf')) {
-          res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': 0 });
-          res.end();
-        } else send(res, 200, { swagger: '2.0', info: { title: 'Kubernetes (sdrain simulator)', version: 'v1.35.0' }, paths: {}, definitions: {} });
-        return;
-      }
-      if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
-        count('discovery');
-        const doc = await openApiV3(path);
+        const doc = await openApiDocument(path, accept);
         if (doc === undefined) throw new ApiError('NotFound', 'the server could not find the requested resource');
-        send(res, 200, doc);
+        send(res, 200, doc.body, doc.contentType);
         return;
       }
       if (path === '/api') {

@@ -3,8 +3,8 @@
  * simulator serves, generated from ./openapi-schemas.ts. What kubectl reads from them:
  * - `kubectl apply/create/replace` (validate=strict, the default) look for the `fieldValidation`
  *   query parameter on the kind's PATCH operation (tagged `x-kubernetes-group-version-kind`); it
- *   is there, so kubectl leaves validation to the server (./field-validation.ts) and never needs
- *   /openapi/v2 (not served).
+ *   is there, so kubectl leaves validation to the server (./field-validation.ts); it reads
+ *   /openapi/v2 (served empty, below) only for `kind: List` input.
  * - `kubectl explain` finds the kind's schema by `x-kubernetes-group-version-kind` in
  *   components.schemas and follows `$ref`s.
  * Documents are built on first request and cached; their hash (in the index's URLs) is the
@@ -104,10 +104,22 @@ async function build(): Promise<Built> {
   return { index: { paths }, docs };
 }
 
-/** The reply to GET /openapi/v3[/<group-version>]: a JSON text, or undefined for an unknown path. */
-export async function openApiV3(path: string): Promise<string | undefined> {
+/**
+ * The reply to GET /openapi/v2 or /openapi/v3[/<group-version>], or undefined for an unknown path.
+ *
+ * v2 is a document with no definitions (kubectl asks for it as protobuf, and an empty protobuf
+ * message is an empty Document): kubectl's client-side validation, which it falls back to only
+ * for `kind: List` input, then checks nothing, while the server still validates each item.
+ */
+export async function openApiDocument(path: string, accept: string): Promise<{ body: string; contentType: string } | undefined> {
+  if (path === '/openapi/v2') {
+    return accept.includes('protobuf')
+      ? { body: '', contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' }
+      : { body: JSON.stringify({ swagger: '2.0', info: { title: 'Kubernetes (sdrain simulator)', version: 'v1.35.0' }, paths: {}, definitions: {} }), contentType: 'application/json' };
+  }
   built ??= build();
   const b = await built;
-  if (path === '/openapi/v3') return JSON.stringify(b.index);
-  return b.docs.get(path.slice('/openapi/v3/'.length))?.body;
+  if (path === '/openapi/v3') return { body: JSON.stringify(b.index), contentType: 'application/json' };
+  const doc = b.docs.get(path.slice('/openapi/v3/'.length));
+  return doc && { body: doc.body, contentType: 'application/json' };
 }
