@@ -7,6 +7,7 @@ import type { Clock, Store, StoreEvent } from '../store/types.js';
 import type { ObjectCache } from './object-cache.js';
 import type { PlacementView } from './placement-view.js';
 import type { WorkQueue } from './work-queue.js';
+import type { EventRecorder } from './event-recorder.js';
 
 /** Everything a controller may use; no wall clock, no Math.random. */
 export interface ControllerContext {
@@ -19,6 +20,8 @@ export interface ControllerContext {
   readonly podStartupMs: number;
   /** Cap on how long a deleted pod takes to go, ms; undefined: its whole grace period. */
   readonly maxTerminationMs?: number;
+  /** Records Events as the real components do (bounded, never drawing from the seeded generator). */
+  readonly events: EventRecorder;
   /** Diagnostics for the operator (never thrown). */
   log(message: string): void;
 }

@@ -24,6 +24,20 @@ import { podFromTemplate } from './pod-template.js';
 import { nextAvailableAt } from './replicaset-controller.js';
 import { CONTROLLER_REVISION_HASH_LABEL, ensureRevision } from './controller-revision.js';
 
+/** The daemonset controller's event source. */
+const DS_CONTROLLER = { component: 'daemonset-controller' };
+
+function createDaemonPod(ctx: ControllerContext, ds: DaemonSet, node: string, hash: string): void {
+  const pod = ctx.store.create(daemonPod(ds, node, hash));
+  ctx.events.record(DS_CONTROLLER, ds, { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}` });
+}
+
+function deleteDaemonPod(ctx: ControllerContext, ds: DaemonSet, pod: Pod): void {
+  if (pod.metadata.deletionTimestamp) return;
+  deletePod(ctx.store, pod);
+  ctx.events.record(DS_CONTROLLER, ds, { type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}` });
+}
+
 const DAEMON_TOLERATIONS: V1Toleration[] = [
   { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
   { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
@@ -144,23 +158,23 @@ export function daemonSetController(ctx: ControllerContext): Controller {
           const pods = (byNode.get(node.metadata.name) ?? []).filter((p) => !isTerminating(p));
           if (shouldRun) eligible.push(node.metadata.name);
           if (shouldRun && pods.length === 0) {
-            ctx.store.create(daemonPod(ds, node.metadata.name, hash));
+            createDaemonPod(ctx, ds, node.metadata.name, hash);
           } else if (!shouldContinue) {
-            for (const p of pods) deletePod(ctx.store, p);
+            for (const p of pods) deleteDaemonPod(ctx, ds, p);
           } else {
-            for (const p of pods.filter(isTerminal)) deletePod(ctx.store, p);
+            for (const p of pods.filter(isTerminal)) deleteDaemonPod(ctx, ds, p);
             // Duplicates: keep the oldest pod of each revision (an old and a new pod may coexist while surging).
             const running = pods.filter((p) => !isTerminal(p)).sort((a, b) => ((a.metadata.creationTimestamp ?? '') < (b.metadata.creationTimestamp ?? '') ? -1 : a.metadata.name < b.metadata.name ? -1 : 1));
             const kept = new Set<string>();
             for (const p of running) {
               const rev = p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '';
-              if (kept.has(rev)) deletePod(ctx.store, p);
+              if (kept.has(rev)) deleteDaemonPod(ctx, ds, p);
               else kept.add(rev);
             }
           }
         }
-        for (const [n, pods] of byNode) if (!nodeNames.has(n)) for (const p of pods) deletePod(ctx.store, p);
-        for (const p of nowhere) deletePod(ctx.store, p);
+        for (const [n, pods] of byNode) if (!nodeNames.has(n)) for (const p of pods) deleteDaemonPod(ctx, ds, p);
+        for (const p of nowhere) deleteDaemonPod(ctx, ds, p);
         // Rolling update: replace old-revision pods within the maxUnavailable budget.
         const rollout = resolveDaemonSetStrategy(ds, eligible.length);
         if (rollout.type === 'RollingUpdate') {
@@ -182,11 +196,11 @@ export function daemonSetController(ctx: ControllerContext): Controller {
               if (oldPods.length === 0) continue;
               const fresh = pods.filter(isNew);
               if (fresh.some((p) => isPodAvailable(p, minReady, now))) {
-                for (const p of oldPods) deletePod(ctx.store, p);
+                for (const p of oldPods) deleteDaemonPod(ctx, ds, p);
               } else if (fresh.length === 0) {
-                if (!oldPods.some((p) => isPodAvailable(p, minReady, now))) for (const p of oldPods) deletePod(ctx.store, p);
+                if (!oldPods.some((p) => isPodAvailable(p, minReady, now))) for (const p of oldPods) deleteDaemonPod(ctx, ds, p);
                 else if (surging < rollout.maxSurge) {
-                  ctx.store.create(daemonPod(ds, n, hash));
+                  createDaemonPod(ctx, ds, n, hash);
                   surging++;
                 }
               }
@@ -201,10 +215,10 @@ export function daemonSetController(ctx: ControllerContext): Controller {
               for (const p of pods) if (!isNew(p)) old.push({ pod: p, available });
             }
             // Unavailable old pods go first: replacing them costs no availability.
-            for (const o of old.filter((x) => !x.available)) deletePod(ctx.store, o.pod);
+            for (const o of old.filter((x) => !x.available)) deleteDaemonPod(ctx, ds, o.pod);
             for (const o of old.filter((x) => x.available)) {
               if (unavailable >= Math.max(1, rollout.maxUnavailable)) break;
-              deletePod(ctx.store, o.pod);
+              deleteDaemonPod(ctx, ds, o.pod);
               unavailable++;
             }
           }

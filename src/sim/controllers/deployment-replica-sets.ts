@@ -12,6 +12,9 @@ import type { ControllerContext } from './controller.js';
 import { controllerRef } from './pod-template.js';
 import { POD_TEMPLATE_HASH_LABEL, computeTemplateHash, templatesEqualIgnoringHash } from './template-hash.js';
 
+/** The deployment controller's event source. */
+const DEPLOYMENT_CONTROLLER = { component: 'deployment-controller' };
+
 /** Revision number on ReplicaSets and the Deployment (what `rollout history` lists). */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 /** spec.replicas of the Deployment when the ReplicaSet was last sized: a difference means a scaling event. */
@@ -104,6 +107,9 @@ export function scaleReplicaSet(ctx: ControllerContext, d: Deployment, r: RsView
     o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [DESIRED_REPLICAS_ANNOTATION]: desired, [MAX_REPLICAS_ANNOTATION]: max };
   });
   if (written) r.rs = written;
+  if (sizeChanged && written) {
+    ctx.events.record(DEPLOYMENT_CONTROLLER, d, { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled ${r.replicas < newScale ? 'up' : 'down'} replica set ${r.rs.metadata.name} from ${r.replicas} to ${newScale}` });
+  }
   r.replicas = newScale;
   return sizeChanged;
 }
@@ -171,7 +177,9 @@ export function getNewReplicaSet(ctx: ControllerContext, d: Deployment, all: RsV
   const replicas = newRsReplicas(d, [...old, view(draft)], view(draft));
   draft.spec.replicas = replicas;
   try {
-    return view(ctx.store.create(draft));
+    const created = view(ctx.store.create(draft));
+    if (replicas > 0) ctx.events.record(DEPLOYMENT_CONTROLLER, d, { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${created.rs.metadata.name} from 0 to ${replicas}` });
+    return created;
   } catch (err) {
     if (!(err instanceof StoreError) || err.reason !== 'AlreadyExists') throw err;
     const clash = ctx.cache.get<ReplicaSet>('ReplicaSet', d.metadata.namespace, draft.metadata.name);

@@ -12,6 +12,7 @@ import type { Controller, ControllerContext } from './controller.js';
 import { ObjectCache } from './object-cache.js';
 import { PlacementView } from './placement-view.js';
 import { WorkQueue } from './work-queue.js';
+import { createEventRecorder } from './event-recorder.js';
 import { deploymentController } from './deployment-controller.js';
 import { replicaSetController } from './replicaset-controller.js';
 import { statefulSetController } from './statefulset-controller.js';
@@ -49,6 +50,8 @@ export interface ControllerOptions {
   only?: ControllerName[];
   /** Operator diagnostics (a controller error, a retry); default: ignored. */
   log?: (message: string) => void;
+  /** Most Events the controllers keep (oldest dropped first; each also expires after an hour). Default 5000. */
+  maxEvents?: number;
   /** Most key syncs per pump turn before yielding to I/O (default 2000). */
   batchSize?: number;
 }
@@ -82,7 +85,8 @@ export function startControllers(store: Store, opts: ControllerOptions): Control
   const batchSize = opts.batchSize ?? 2000;
   const cache = new ObjectCache(store);
   const placement = new PlacementView(cache);
-  const ctx: ControllerContext = { store, cache, placement, clock: store.clock, podStartupMs: opts.podStartupMs, ...(opts.maxTerminationMs !== undefined ? { maxTerminationMs: opts.maxTerminationMs } : {}), log };
+  const events = createEventRecorder(store, opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {});
+  const ctx: ControllerContext = { store, cache, placement, events, clock: store.clock, podStartupMs: opts.podStartupMs, ...(opts.maxTerminationMs !== undefined ? { maxTerminationMs: opts.maxTerminationMs } : {}), log };
   let stopped = false;
   let scheduled = false;
   let waiters: (() => void)[] = [];

@@ -14,6 +14,9 @@ import type { Controller, ControllerContext } from './controller.js';
 import { objectKey, splitKey } from './object-cache.js';
 import { podFromTemplate } from './pod-template.js';
 
+/** The job controller's event source. */
+const JOB_CONTROLLER = { component: 'job-controller' };
+
 function condition(type: string, reason: string, message: string, now: number): Condition {
   const t = formatTime(now);
   return { type, status: 'True', lastProbeTime: t, lastTransitionTime: t, reason, message };
@@ -51,7 +54,10 @@ export function jobController(ctx: ControllerContext): Controller {
       if (!finished && !job.metadata.deletionTimestamp && !job.spec.suspend && succeeded < target) {
         const want = Math.min(parallelism, completions === null ? (succeeded > 0 ? 0 : parallelism) : completions - succeeded);
         const uidLabels = { 'batch.kubernetes.io/controller-uid': job.metadata.uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': job.metadata.uid, 'job-name': name };
-        for (let i = active.length; i < want; i++) ctx.store.create(podFromTemplate(job, job.spec.template, { extraLabels: uidLabels }));
+        for (let i = active.length; i < want; i++) {
+          const pod = ctx.store.create(podFromTemplate(job, job.spec.template, { extraLabels: uidLabels }));
+          ctx.events.record(JOB_CONTROLLER, job, { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}` });
+        }
       }
       const live = ctx.cache.controlledBy<Pod>('Pod', job.metadata.uid).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !isTerminating(p));
       status.active = live.length;
@@ -62,6 +68,7 @@ export function jobController(ctx: ControllerContext): Controller {
       status.startTime = status.startTime ?? formatTime(now);
       status.uncountedTerminatedPods = {};
       if (!finished && succeeded >= target) {
+        ctx.events.record(JOB_CONTROLLER, job, { type: 'Normal', reason: 'Completed', message: 'Job completed' });
         status.completionTime = formatTime(now);
         status.conditions = [
           ...(status.conditions ?? []),

@@ -96,6 +96,13 @@ function setCondition(conditions: Condition[], type: string, status: string, now
 
 const CONDITION_ORDER = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
 
+/** What the kubelet records as a pod's containers start (the image is always "already present"). */
+const STARTED_EVENTS = [
+  ['Pulled', (_c: string, image: string) => `Container image "${image}" already present on machine`],
+  ['Created', (c: string) => `Created container: ${c}`],
+  ['Started', (c: string) => `Started container ${c}`],
+] as const;
+
 /** The kubelet of every node (see the file comment). */
 export function kubeletController(ctx: ControllerContext): Controller {
   /** uid → when the kubelet first saw the pod bound (its containers' clock). */
@@ -105,6 +112,13 @@ export function kubeletController(ctx: ControllerContext): Controller {
   /** Pods waiting for a RWO claim; re-checked whenever a pod goes away or finishes. */
   const blocked = new Set<string>();
   const nextIp = new Map<string, number>();
+  /** Nodes whose RegisteredNode Event was recorded (the node lifecycle controller's, which the simulator does not run otherwise). */
+  const seenNodes = new Set<string>();
+  const registered = (node: Node) => {
+    seenNodes.add(node.metadata.uid ?? '');
+    const name = node.metadata.name;
+    ctx.events.record({ component: 'node-controller' }, node, { type: 'Normal', reason: 'RegisteredNode', message: `Node ${name} event: Registered Node ${name} in Controller` });
+  };
 
   const allocateIp = (node: Node): string => {
     const n = (nextIp.get(node.metadata.name) ?? 0) + 1;
@@ -164,6 +178,14 @@ export function kubeletController(ctx: ControllerContext): Controller {
     }, { subresource: 'status' });
   };
 
+  /** The kubelet's per-container Events (source kubelet on the pod's node, fieldPath spec.containers{name}). */
+  const containerEvents = (pod: Pod, events: readonly (readonly [string, (container: string, image: string) => string])[]) => {
+    const source = { component: 'kubelet', host: pod.spec.nodeName ?? '' };
+    for (const c of pod.spec.containers) {
+      for (const [reason, message] of events) ctx.events.record(source, pod, { type: 'Normal', reason, message: message(c.name, c.image ?? ''), fieldPath: `spec.containers{${c.name}}` });
+    }
+  };
+
   const startupMs = (pod: Pod) => msAnnotation(pod.metadata.annotations, STARTUP_MS_ANNOTATION) ?? ctx.podStartupMs;
 
   const currentStage = (pod: Pod): Stage | undefined => {
@@ -182,7 +204,10 @@ export function kubeletController(ctx: ControllerContext): Controller {
       return;
     }
     let since = terminatingSince.get(uid);
-    if (since === undefined) terminatingSince.set(uid, (since = now));
+    if (since === undefined) {
+      terminatingSince.set(uid, (since = now));
+      if (startedAt.has(uid) || pod.status?.phase === 'Running') containerEvents(pod, [['Killing', (c) => `Stopping container ${c}`]]);
+    }
     const due = since + terminationMs(pod, ctx.maxTerminationMs);
     if (now >= due) finishDeletion(ctx.store, pod);
     else queue.addAfter(key, due - now);
@@ -198,6 +223,7 @@ export function kubeletController(ctx: ControllerContext): Controller {
     },
     onEvent(ev: StoreEvent, queue) {
       if (ev.kind === 'Node' && ev.type === 'ADDED') {
+        registered(ev.object as Node);
         if (!hasReadyCondition(ev.object as Node)) queue.add(NODE_KEY + ev.object.metadata.name);
         for (const pod of ctx.cache.podsOnNode(ev.object.metadata.name)) queue.add(objectKey(pod));
         return;
@@ -224,10 +250,11 @@ export function kubeletController(ctx: ControllerContext): Controller {
     sync(key, queue) {
       if (key.startsWith(NODE_KEY)) {
         const now = formatTime(ctx.clock.now());
-        ctx.store.mutate<Node>('Node', undefined, key.slice(NODE_KEY.length), (n) => {
+        const node = ctx.store.mutate<Node>('Node', undefined, key.slice(NODE_KEY.length), (n) => {
           if (hasReadyCondition(n)) return false;
           n.status = { ...n.status, conditions: registeredNodeConditions(now) } as Node['status'];
         }, { subresource: 'status' });
+        if (node && !seenNodes.has(node.metadata.uid ?? '')) registered(node);
         return;
       }
       const { namespace, name } = splitKey(key);
@@ -275,7 +302,10 @@ export function kubeletController(ctx: ControllerContext): Controller {
         stage = 'ready';
         nextAt = run !== undefined ? t0 + startup + run : undefined;
       }
-      if (stage !== current) writeStage(pod, node, stage, now);
+      if (stage !== current) {
+        writeStage(pod, node, stage, now);
+        if (stage !== 'creating' && (current === undefined || current === 'creating')) containerEvents(pod, STARTED_EVENTS);
+      }
       if (nextAt !== undefined) queue.addAfter(key, nextAt - now);
     },
   };

@@ -16,6 +16,9 @@ import { deletePod } from './delete-pod.js';
 import { podFromTemplate } from './pod-template.js';
 import { podsToDelete } from './pod-deletion-ranking.js';
 
+/** The replicaset controller's event source. */
+const RS_CONTROLLER = { component: 'replicaset-controller' };
+
 /** Upstream's burstReplicas: at most this many creations or deletions per sync. */
 const BURST_REPLICAS = 500;
 
@@ -73,14 +76,20 @@ export function replicaSetController(ctx: ControllerContext): Controller {
       if (!rs.metadata.deletionTimestamp) {
         const diff = active.length - desired;
         if (diff < 0 && rs.spec.template) {
-          for (let i = 0; i < Math.min(-diff, BURST_REPLICAS); i++) ctx.store.create(podFromTemplate(rs, rs.spec.template));
+          for (let i = 0; i < Math.min(-diff, BURST_REPLICAS); i++) {
+            const pod = ctx.store.create(podFromTemplate(rs, rs.spec.template));
+            ctx.events.record(RS_CONTROLLER, rs, { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}` });
+          }
           if (-diff > BURST_REPLICAS) queue.add(key);
         } else if (diff > 0) {
           const owner = controllerOf(rs);
           const related = owner
             ? ctx.cache.controlledBy<ReplicaSet>('ReplicaSet', owner.uid).flatMap((r) => activePodsOf(ctx, r.metadata.uid))
             : active;
-          for (const pod of podsToDelete(active, related, Math.min(diff, BURST_REPLICAS), now)) deletePod(ctx.store, pod);
+          for (const pod of podsToDelete(active, related, Math.min(diff, BURST_REPLICAS), now)) {
+            deletePod(ctx.store, pod);
+            ctx.events.record(RS_CONTROLLER, rs, { type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}` });
+          }
           if (diff > BURST_REPLICAS) queue.add(key);
         }
         active = activePodsOf(ctx, rs.metadata.uid);

@@ -20,6 +20,9 @@ import type { Controller, ControllerContext } from './controller.js';
 import { objectKey, splitKey } from './object-cache.js';
 import { REBUILT_ON } from './placement-view.js';
 
+/** kube-scheduler's event source. */
+const SCHEDULER = { component: 'default-scheduler' };
+
 /** The single queue key: scheduling runs over all pending pods in priority order. */
 const SCHEDULE_ALL = '*';
 
@@ -63,6 +66,7 @@ export function schedulerController(ctx: ControllerContext): Controller {
 
   const setUnschedulable = (pod: Pod, message: string) => {
     const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    ctx.events.record(SCHEDULER, pod, { type: 'Warning', reason: 'FailedScheduling', message, action: 'Scheduling' });
     if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
     ctx.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
       const cond: Condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: formatTime(ctx.clock.now()), reason: 'Unschedulable', message };
@@ -71,12 +75,15 @@ export function schedulerController(ctx: ControllerContext): Controller {
   };
 
   const bind = (pod: Pod, node: string) => {
-    ctx.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
+    let bound = false;
+    const written = ctx.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
       if (p.spec.nodeName || p.metadata.uid !== pod.metadata.uid) return false;
       p.spec.nodeName = node;
       const cond: Condition = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: formatTime(ctx.clock.now()) };
       p.status = { ...(p.status ?? {}), phase: p.status?.phase ?? 'Pending', conditions: [...(p.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), cond] };
+      bound = true;
     });
+    if (bound && written) ctx.events.record(SCHEDULER, written, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, action: 'Binding' });
   };
 
   return {

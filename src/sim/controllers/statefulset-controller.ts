@@ -22,6 +22,15 @@ import { podFromTemplate } from './pod-template.js';
 import { nextAvailableAt } from './replicaset-controller.js';
 import { CONTROLLER_REVISION_HASH_LABEL, ensureRevision, revisionTemplate, revisionsOf } from './controller-revision.js';
 
+/** The statefulset controller's event source. */
+const STS_CONTROLLER = { component: 'statefulset-controller' };
+
+/** Deletes a member pod and records it as upstream's StatefulPodControl does. */
+function deleteMember(ctx: ControllerContext, sts: StatefulSet, pod: Pod): void {
+  deletePod(ctx.store, pod);
+  ctx.events.record(STS_CONTROLLER, sts, { type: 'Normal', reason: 'SuccessfulDelete', message: `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful` });
+}
+
 /** Label with the pod's own name (for per-pod Services). */
 export const STS_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 /** Label with the pod's ordinal. */
@@ -83,6 +92,7 @@ function ensureClaims(ctx: ControllerContext, sts: StatefulSet, ordinal: number)
       spec: structuredClone(t.spec),
       status: { phase: 'Pending' },
     });
+    ctx.events.record(STS_CONTROLLER, sts, { type: 'Normal', reason: 'SuccessfulCreate', message: `create Claim ${name} Pod ${sts.metadata.name}-${ordinal} in StatefulSet ${sts.metadata.name} success` });
     bindToVolume(ctx, created);
   }
 }
@@ -158,14 +168,15 @@ export function statefulSetController(ctx: ControllerContext): Controller {
         for (let ord = start; ord < start + replicas; ord++) {
           const pod = slots.get(ord);
           if (pod && isTerminal(pod) && !isTerminating(pod)) {
-            deletePod(ctx.store, pod);
+            deleteMember(ctx, sts, pod);
             if (monotonic) return;
             continue;
           }
           if (!pod) {
             const useCurrent = rollout.type === 'RollingUpdate' && ord < start + rollout.partition;
             ensureClaims(ctx, sts, ord);
-            ctx.store.create(newPod(sts, useCurrent ? currentTemplate : sts.spec.template, useCurrent ? currentRevision : updateRevision, ord));
+            const pod = ctx.store.create(newPod(sts, useCurrent ? currentTemplate : sts.spec.template, useCurrent ? currentRevision : updateRevision, ord));
+            ctx.events.record(STS_CONTROLLER, sts, { type: 'Normal', reason: 'SuccessfulCreate', message: `create Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful` });
             if (monotonic) return;
             continue;
           }
@@ -178,7 +189,7 @@ export function statefulSetController(ctx: ControllerContext): Controller {
             continue;
           }
           if (monotonic && [...slots.values()].some((p) => !healthy(p))) return;
-          deletePod(ctx.store, pod);
+          deleteMember(ctx, sts, pod);
           if (monotonic) return;
         }
         // 3. Rolling update from the highest ordinal down to the partition.
@@ -188,7 +199,7 @@ export function statefulSetController(ctx: ControllerContext): Controller {
         for (let ord = start + replicas - 1; ord >= start + rollout.partition && unavailable < rollout.maxUnavailable; ord--) {
           const pod = slots.get(ord);
           if (!pod || isTerminating(pod) || revisionOf(pod) === updateRevision) continue;
-          deletePod(ctx.store, pod);
+          deleteMember(ctx, sts, pod);
           if (healthy(pod)) unavailable++;
         }
       };

@@ -7,7 +7,6 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { parse as parseYaml } from 'yaml';
 import { SdrainError } from '../../errors.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import { resourceFor, type ResourceInfo } from './resources.js';
@@ -17,6 +16,10 @@ import { startWatch, type ActiveWatch } from './watch.js';
 import { wantsTable } from './table.js';
 import { createFaultInjector, type FaultInjector } from './faults.js';
 import { decodeReviewProtobuf } from './authz-protobuf.js';
+import { parseBody, readBody } from './request-body.js';
+import { CONTAINER_SUBRESOURCES, noContainers } from './pod-containers.js';
+import { openApiDocument, schemaSetOnce } from './openapi.js';
+import { fieldChecker, fieldValidationOf } from './field-validation.js';
 import { attributesOf, authorize, forbidden, selfSubjectAccessReview, selfSubjectRulesReview, tokenRequest, TokenRegistry } from './authz.js';
 import type { FaultConfig, FaultVerb } from '../faults/fault-config.js';
 import {
@@ -62,47 +65,12 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-const MAX_BODY = 32 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError('BadRequest', 'the request body is too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** JSON bodies are parsed; protobuf and other binary bodies are tolerated as "no body" (kubectl drain's DELETE fallback). */
-function parseBody(raw: Buffer, contentType: string, method: string): unknown {
-  if (raw.length === 0) return undefined;
-  const ct = contentType.toLowerCase();
-  if (ct.includes('protobuf')) {
-    if (method === 'DELETE') return undefined;
-    throw new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-  }
-  try {
-    // Server-side apply bodies are YAML (JSON is YAML too).
-    if (ct.includes('yaml')) return parseYaml(raw.toString('utf8'));
-    return JSON.parse(raw.toString('utf8'));
-  } catch (e) {
-    if (method === 'DELETE') return undefined;
-    throw new ApiError('BadRequest', `the body of the request could not be decoded as JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers: Record<string, string | number | string[]> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
+  // RFC 7234 warn-code 299, as the API server sends them (kubectl prints "Warning: <text>").
+  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(code, headers);
   res.end(text);
 }
 
@@ -184,6 +152,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         res.end('ok');
         return;
       }
+      if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+        count('discovery');
+        const doc = await openApiDocument(path, accept);
+        if (doc === undefined) throw new ApiError('NotFound', 'the server could not find the requested resource');
+        send(res, 200, doc.body, doc.contentType);
+        return;
+      }
       if (path === '/api') {
         count('discovery');
         const d = coreDiscovery(accept);
@@ -226,6 +201,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       count('other');
       req.resume();
       throw new ApiError('NotFound', 'the server could not find the requested resource');
+    }
+    if (r.res.plural === 'pods' && r.name !== undefined && r.subresource !== undefined && CONTAINER_SUBRESOURCES.has(r.subresource)) {
+      count('other');
+      req.resume();
+      throw noContainers(store, r.namespace!, r.name, r.subresource);
     }
     const allowedSub = r.subresource === undefined || (r.res.subresources as string[]).includes(r.subresource);
     if (!allowedSub) {
@@ -275,9 +255,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (verb && (await faults.before({ verb, resource: r.res.plural, namespace: r.namespace, name: r.name, subresource: r.subresource, resumes: !!rv && rv !== '0', req, res }))) return;
     }
     const raw = await readBody(req);
+    const warnings: string[] = [];
+    const directive = method === 'POST' || method === 'PUT' || method === 'PATCH' ? fieldValidationOf(url.searchParams) : undefined;
     const rr: ResourceRequest = {
       method, res: r.res, namespace: r.namespace, name: r.name, subresource: r.subresource, query: url.searchParams, accept, contentType,
       body: parseBody(raw, contentType, method),
+      ...(directive === 'Strict' || directive === 'Warn' ? { checkFields: fieldChecker(await schemaSetOnce(), r.res, directive, warnings) } : {}),
     };
     const isWatch = rr.query.get('watch') === 'true' || rr.query.get('watch') === '1';
     let reply: Reply | undefined;
@@ -338,7 +321,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       count('other');
       throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
-    send(res, reply.code, reply.body, reply.contentType);
+    send(res, reply.code, reply.body, reply.contentType, warnings);
   };
 
   const server: Server = createServer({ key: opts.key, cert: opts.cert }, (req, res) => {

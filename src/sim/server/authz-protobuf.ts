@@ -7,50 +7,18 @@
  * the JSON shape the handlers take. Replies stay JSON, which kubectl accepts.
  */
 import { ApiError } from './status.js';
+import { K8S_PROTOBUF_MAGIC as MAGIC, readFields } from './protobuf-wire.js';
 
 type Fields = Map<number, (Buffer | number)[]>;
 
-const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
-
-function varint(buf: Buffer, pos: number): [number, number] {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    if (pos >= buf.length) throw new Error('truncated varint');
-    const b = buf[pos++]!;
-    result += (b & 0x7f) * 2 ** shift;
-    if ((b & 0x80) === 0) return [result, pos];
-    shift += 7;
-    if (shift > 63) throw new Error('varint too long');
-  }
-}
-
-/** One protobuf message's fields: length-delimited ones as Buffers, varints as numbers. */
+/** One protobuf message's fields: length-delimited ones as Buffers, varints as numbers (fixed-width ones skipped). */
 function fields(buf: Buffer): Fields {
   const out: Fields = new Map();
-  let pos = 0;
-  while (pos < buf.length) {
-    const [key, p1] = varint(buf, pos);
-    pos = p1;
-    const field = Math.floor(key / 8);
-    const wire = key & 7;
-    let value: Buffer | number;
-    if (wire === 0) [value, pos] = varint(buf, pos);
-    else if (wire === 2) {
-      const [len, p2] = varint(buf, pos);
-      if (p2 + len > buf.length) throw new Error('truncated field');
-      value = buf.subarray(p2, p2 + len);
-      pos = p2 + len;
-    } else if (wire === 1) {
-      pos += 8;
-      continue;
-    } else if (wire === 5) {
-      pos += 4;
-      continue;
-    } else throw new Error(`unsupported wire type ${wire}`);
-    const list = out.get(field) ?? [];
-    list.push(value);
-    out.set(field, list);
+  for (const f of readFields(buf)) {
+    if (f.wire !== 0 && f.wire !== 2) continue;
+    const list = out.get(f.field) ?? [];
+    list.push(typeof f.value === 'bigint' ? Number(f.value) : f.value);
+    out.set(f.field, list);
   }
   return out;
 }

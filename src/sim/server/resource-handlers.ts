@@ -16,6 +16,7 @@ import { applyPatch, patchTypeOf } from './patch.js';
 import { deleteObject, parseDeleteOptions } from './delete-object.js';
 import { evictPod } from './evict-pod.js';
 import { applyCreateDefaults, checkEnvelope, checkName } from './validate-object.js';
+import type { FieldChecker } from './field-validation.js';
 
 export interface ResourceRequest {
   method: string;
@@ -27,6 +28,8 @@ export interface ResourceRequest {
   accept: string;
   contentType: string;
   body: unknown;
+  /** Server-side field validation for this request (?fieldValidation=Strict|Warn), when asked for. */
+  checkFields?: FieldChecker;
 }
 
 export interface Reply {
@@ -149,6 +152,7 @@ export function getOne(store: MemoryStore, req: ResourceRequest): Reply {
 /** POST on a collection. */
 export function createObject(store: MemoryStore, req: ResourceRequest): Reply {
   const o = checkEnvelope(req.res, req.body, req.namespace);
+  req.checkFields?.(o);
   checkName(o);
   if (req.res.namespaced && !store.get('Namespace', undefined, req.namespace!)) {
     throw new ApiError('NotFound', `namespaces "${req.namespace}" not found`, { name: req.namespace, kind: 'namespaces' });
@@ -168,6 +172,7 @@ export function createObject(store: MemoryStore, req: ResourceRequest): Reply {
 export function updateObject(store: MemoryStore, req: ResourceRequest): Reply {
   if (req.subresource === 'scale') return writeScale(store, req, req.body);
   const o = checkEnvelope(req.res, req.body, req.namespace, req.name);
+  req.checkFields?.(o);
   const existing = getObject(store, req);
   if (!o.metadata.uid) o.metadata.uid = existing.metadata.uid;
   else if (o.metadata.uid !== existing.metadata.uid) {
@@ -190,6 +195,7 @@ export function patchObject(store: MemoryStore, req: ResourceRequest): Reply {
   if (req.subresource === 'scale') return writeScale(store, req, applyPatch(toScale(existing), type, req.body));
   const patched = applyPatch(existing, type, req.body) as KubeObject;
   const o = checkEnvelope(req.res, patched, req.namespace, req.name);
+  if (req.subresource === undefined) req.checkFields?.(o, existing);
   if (o.metadata.uid !== existing.metadata.uid) throw new ApiError('Invalid', `${req.res.kind} "${req.name}" is invalid: metadata.uid: Invalid value: field is immutable`);
   if (isDryRun(req)) return render(store, req, o);
   const updated = store.update(o, req.subresource === 'status' ? { subresource: 'status' } : {});

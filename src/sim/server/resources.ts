@@ -37,6 +37,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('PersistentVolume', 'persistentvolumes', '', 'v1', false, ['pv'], [], ['status']),
   r('Pod', 'pods', '', 'v1', true, ['po'], ALL, ['status', 'eviction']),
   r('ReplicationController', 'replicationcontrollers', '', 'v1', true, ['rc'], ALL, ['status', 'scale']),
+  r('Secret', 'secrets', '', 'v1', true, [], [], []),
   r('ServiceAccount', 'serviceaccounts', '', 'v1', true, ['sa'], [], ['token']),
   r('ControllerRevision', 'controllerrevisions', 'apps', 'v1', true, [], [], []),
   r('DaemonSet', 'daemonsets', 'apps', 'v1', true, ['ds'], ALL, ['status']),

@@ -75,7 +75,31 @@ function address(n: Node, type: string): string {
   return (n.status?.addresses ?? []).find((a) => a.type === type)?.address ?? '<none>';
 }
 
+/** `kubelet, node-1` as upstream's formatEventSource, or the events.k8s.io reporter. */
+function eventSource(e: Record<string, unknown>): string {
+  const src = (e.source ?? {}) as { component?: string; host?: string };
+  const component = src.component || (e.reportingController as string | undefined) || (e.reportingComponent as string | undefined) || '';
+  const host = src.host || (e.reportingInstance as string | undefined) || '';
+  return host ? `${component}, ${host}` : component;
+}
+
+/** Upstream's printEvent: the last/first time from lastTimestamp, else eventTime (series.lastObservedTime). */
+function eventCells(o: KubeObject, now: number): unknown[] {
+  const e = o as unknown as Record<string, unknown>;
+  const inv = (e.involvedObject ?? {}) as { kind?: string; name?: string; fieldPath?: string };
+  const series = e.series as { lastObservedTime?: string } | undefined;
+  const first = age((e.firstTimestamp as string | undefined) ?? (e.eventTime as string | undefined) ?? undefined, now);
+  const last = age((e.lastTimestamp as string | undefined) ?? series?.lastObservedTime ?? (e.eventTime as string | undefined) ?? undefined, now);
+  const target = inv.name ? `${(inv.kind ?? '').toLowerCase()}/${inv.name}` : (inv.kind ?? '').toLowerCase();
+  const count = (e.count as number | undefined) ?? (e.deprecatedCount as number | undefined) ?? 1;
+  return [last, e.type ?? '', e.reason ?? '', target, inv.fieldPath ?? '', eventSource(e), String(e.message ?? e.note ?? '').trim(), first, count, o.metadata.name];
+}
+
 const PRINTERS: Record<string, Printer> = {
+  Event: {
+    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), wide('Subobject'), wide('Source'), col('Message'), wide('First Seen'), { name: 'Count', type: 'integer', priority: 1 }, { ...wide('Name'), format: 'name' }],
+    cells: eventCells,
+  },
   Pod: {
     columns: [NAME, col('Ready'), col('Status'), col('Restarts'), AGE, wide('IP'), wide('Node'), wide('Nominated Node'), wide('Readiness Gates')],
     cells: (o, now) => podCells(o as Pod, now),

@@ -83,7 +83,10 @@ export function applyCreateDefaults(o: KubeObject): void {
         spec.replicas ??= 1;
         spec.revisionHistoryLimit ??= 10;
         spec.progressDeadlineSeconds ??= 600;
-        spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+        // kubectl create deployment sends `strategy: {}`: the server defaults its type too.
+        const strategy = (spec.strategy ??= {}) as Record<string, unknown>;
+        strategy.type ??= 'RollingUpdate';
+        if (strategy.type === 'RollingUpdate') strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...((strategy.rollingUpdate ?? {}) as object) };
       }
       break;
     case 'ReplicaSet':
