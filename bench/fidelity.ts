@@ -15,22 +15,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flag, option } from './lib/args.js';
-import { chooseDrain, fidelityCase } from './lib/fidelity-cases.js';
+import { fidelityCase } from './lib/fidelity-cases.js';
 import { plannerFigures, simFigures, type CaseResult } from './lib/fidelity-compare.js';
-import { runCase } from './lib/fidelity-run.js';
+import { runCasePair, startEmptySim } from './lib/fidelity-run.js';
 import { machineMarkdown } from './lib/machine.js';
 import { fmt, markdownTable } from './lib/markdown-table.js';
-import { startKubeUpProcess, startSimProcess, type SimProcess } from './lib/sim-process.js';
-
-/** Starts an empty `sdrain sim` (the namespaces a cluster has) with `seed`; its kubeconfig is in `dir`. */
-export async function startEmptySim(dir: string, seed: number): Promise<{ proc: SimProcess; kubeconfig: string }> {
-  const kubeconfig = join(dir, 'sim.kubeconfig');
-  const empty = join(dir, 'empty.json');
-  const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  writeFileSync(empty, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [ns('default'), ns('kube-system'), ns('kube-node-lease')] }));
-  const proc = await startSimProcess(['--from', empty, '--kubeconfig-out', kubeconfig, '--seed', String(seed)], { timeoutMs: 60_000 });
-  return { proc, kubeconfig };
-}
+import { startKubeUpProcess } from './lib/sim-process.js';
 
 const pct = (a: number, b: number) => (b === 0 ? '—' : `${fmt((a / b) * 100, 1)} %`);
 const medianOf = (xs: number[]) => {
@@ -98,19 +88,7 @@ async function main(): Promise<void> {
         break;
       }
       const c = fidelityCase(seed, i);
-      // The sim drains the nodes the real run chose (the busiest there), so both move alike.
-      let chosen: (d: string[] | undefined) => void = () => {};
-      const realChoice = new Promise<string[] | undefined>((r) => (chosen = r));
-      const realDrain = async (perNode: Record<string, number> | undefined) => {
-        const d = perNode ? chooseDrain(c, perNode) : undefined;
-        chosen(d);
-        return d ?? c.drain;
-      };
-      const simDrain = async (perNode: Record<string, number> | undefined) => (await realChoice) ?? (perNode ? chooseDrain(c, perNode) : c.drain);
-      const [real, sim] = await Promise.all([
-        runCase(c, { kubeconfig, backend: 'real', log, drain: realDrain }).finally(() => chosen(undefined)),
-        simKubeconfig ? runCase(c, { kubeconfig: simKubeconfig, backend: 'sim', log, drain: simDrain }) : Promise.resolve(undefined),
-      ]);
+      const { real, sim } = await runCasePair(c, kubeconfig, simKubeconfig, log);
       results.push({ c, real, ...(sim ? { sim } : {}) });
       loads.push(loadavg()[0]!);
       log(

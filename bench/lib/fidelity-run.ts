@@ -9,6 +9,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { startSimProcess, type SimProcess } from './sim-process.js';
 import { join } from 'node:path';
 import { StorageV1Api, type V1Deployment, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
 import { runCli } from '../../test/helpers/cli.js';
@@ -423,4 +424,35 @@ export async function runCase(c: FidelityCase, opts: RunOptions): Promise<Backen
     rmSync(dir, { recursive: true, force: true });
   }
   return run;
+}
+
+/** Starts an empty `sdrain sim` (the namespaces a cluster has) with `seed`; its kubeconfig is in `dir`. */
+export async function startEmptySim(dir: string, seed: number): Promise<{ proc: SimProcess; kubeconfig: string }> {
+  const kubeconfig = join(dir, 'sim.kubeconfig');
+  const empty = join(dir, 'empty.json');
+  const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  writeFileSync(empty, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [ns('default'), ns('kube-system'), ns('kube-node-lease')] }));
+  const proc = await startSimProcess(['--from', empty, '--kubeconfig-out', kubeconfig, '--seed', String(seed)], { timeoutMs: 60_000 });
+  return { proc, kubeconfig };
+}
+
+
+/**
+ * Case `c` on the real cluster and, at the same time, on the simulator (when `simKubeconfig` is
+ * given). The sim drains the nodes the real run chose (the busiest there), so both move alike.
+ */
+export async function runCasePair(c: FidelityCase, kubeconfig: string, simKubeconfig: string | undefined, log?: (line: string) => void): Promise<{ real: BackendRun; sim?: BackendRun }> {
+  let chosen: (d: string[] | undefined) => void = () => {};
+  const realChoice = new Promise<string[] | undefined>((r) => (chosen = r));
+  const realDrain = async (perNode: Record<string, number> | undefined) => {
+    const d = perNode ? chooseDrain(c, perNode) : undefined;
+    chosen(d);
+    return d ?? c.drain;
+  };
+  const simDrain = async (perNode: Record<string, number> | undefined) => (await realChoice) ?? (perNode ? chooseDrain(c, perNode) : c.drain);
+  const [real, sim] = await Promise.all([
+    runCase(c, { kubeconfig, backend: 'real', log, drain: realDrain }).finally(() => chosen(undefined)),
+    simKubeconfig ? runCase(c, { kubeconfig: simKubeconfig, backend: 'sim', log, drain: simDrain }) : Promise.resolve(undefined),
+  ]);
+  return sim ? { real, sim } : { real };
 }
