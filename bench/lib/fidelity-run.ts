@@ -222,6 +222,29 @@ async function settledAtSpec(cl: E2ECluster, ns: string, c: FidelityCase): Promi
 }
 
 /**
+ * Waits until every workload is at its spec (settledAtSpec), or until nothing can change any
+ * more — every pod serving or found no node, for `stuckMs` — or `timeoutMs`. What is left
+ * Pending is read afterwards.
+ */
+async function settle(cl: E2ECluster, ns: string, c: FidelityCase, timeoutMs: number, stuckMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let stuckSince = Infinity;
+  while (performance.now() < deadline) {
+    try {
+      if (await settledAtSpec(cl, ns, c)) return;
+      const pods = await cl.pods(ns);
+      const stuck = pods.some(unschedulable) && pods.every((p) => isServing(p) || unschedulable(p));
+      if (!stuck) stuckSince = Infinity;
+      else if (stuckSince === Infinity) stuckSince = performance.now();
+      if (performance.now() - stuckSince > stuckMs) return;
+    } catch {
+      /* a failed read: try again until the deadline */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
  * The plan's moves done without sdrain, to see whether the real scheduler places what the plan
  * flagged: cordon the drained nodes; then per workload with pods there, its planned method —
  * surge: scale up by the pods on the drained nodes (the old ones stay: it is where the new ones
@@ -384,11 +407,7 @@ export async function runCase(c: FidelityCase, opts: RunOptions): Promise<Backen
     } else run.mode = 'none';
 
     // Settle: every workload back at full strength, or what stays Pending once nothing moves.
-    try {
-      await cl.waitFor(`case ${c.id}: settled`, (run.mode === 'apply' ? 20_000 : 30_000) * slow, () => settledAtSpec(cl, ns, c), 250);
-    } catch {
-      /* what is left Pending is recorded below */
-    }
+    await settle(cl, ns, c, 30_000 * slow, 5000 * slow);
     for (const [name, w] of watches) {
       run.minReady[name] = w.min();
       await w.stop();
