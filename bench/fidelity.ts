@@ -8,10 +8,11 @@
  *
  *   node .cache/bench-build/bench/fidelity.js [--seed 1] [--cases 200] [--first 1]
  *     [--no-sim] [--budget-min 40] [--json FILE]
+ *   node .cache/bench-build/bench/fidelity.js --report FILE   # the figures of a saved --json run
  *
  * --budget-min stops starting new cases after that many minutes (the count run is reported).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flag, option } from './lib/args.js';
@@ -41,7 +42,7 @@ export function renderFigures(results: CaseResult[]): string {
       ['plan said it fits, real scheduler left a replacement Pending', '0', list(p.pendingMisses)],
       ['real scheduler placed a pod on a node the planner rules out', '0', list(p.ruledOut)],
       ['lowest ready below the plan floor (sdrain applying)', '0', list(p.floorBroken)],
-      ['false alarms: plan flagged placement, the real cluster placed every pod', '0', list(p.falseAlarms)],
+      ['false alarms: plan flagged placement (UNPLACEABLE, INSUFFICIENT_CAPACITY, AFFINITY_EVICT), the real cluster placed every pod', '0', list(p.falseAlarms)],
       ['placement flags confirmed (real cluster left pods Pending too)', '—', String(p.justifiedBlocks)],
       ['replacements bound to the exact node predicted', 'reported', `${p.exactNodes}/${p.replacements} (${pct(p.exactNodes, p.replacements)})`],
       ['applies that did not exit 0', '—', list(p.applyFailures)],
@@ -57,6 +58,11 @@ export function renderFigures(results: CaseResult[]): string {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  const saved = option(argv, '--report');
+  if (saved) {
+    process.stdout.write(renderFigures(JSON.parse(readFileSync(saved, 'utf8')) as CaseResult[]));
+    return;
+  }
   const seed = Number(option(argv, '--seed') ?? 1);
   const count = Number(option(argv, '--cases') ?? 200);
   const first = Number(option(argv, '--first') ?? 1);

@@ -36,6 +36,20 @@ export interface PlannerFigures {
   applyFailures: string[];
 }
 
+/**
+ * Workloads the plan said would not (all) be placed: named by an UNPLACEABLE or
+ * INSUFFICIENT_CAPACITY finding, or by AFFINITY_EVICT (spec.affinity evict: evicted although
+ * the replacement fits nowhere); "*" when a finding names none.
+ */
+export function placementFlags(run: BackendRun): Set<string> {
+  const out = new Set<string>();
+  for (const f of run.plan?.findings ?? []) {
+    const [severity, code, workload] = f.split(' ');
+    if (severity !== 'info' && (code === 'UNPLACEABLE' || code === 'INSUFFICIENT_CAPACITY' || code === 'AFFINITY_EVICT')) out.add(workload ?? '*');
+  }
+  return out;
+}
+
 function sum(p: Placement | undefined): number {
   return Object.values(p ?? {}).reduce((a, b) => a + b, 0);
 }
@@ -64,7 +78,7 @@ export function plannerFigures(results: CaseResult[]): PlannerFigures {
       f.skipped++;
       continue;
     }
-    const flagged = new Set(real.plan.placementFlagged);
+    const flagged = placementFlags(real);
     const pendingApps = Object.keys(real.pending);
     if (real.mode === 'apply') f.applied++;
     if (real.mode === 'manual') f.manual++;
@@ -72,7 +86,7 @@ export function plannerFigures(results: CaseResult[]): PlannerFigures {
     if (flagged.size > 0) {
       // A false alarm: no workload the plan flagged kept a pod Pending (any, for an unnamed flag).
       const confirmed = flagged.has('*') ? pendingApps.length > 0 : pendingApps.some((a) => flagged.has(a));
-      if (!confirmed) f.falseAlarms.push(`${c.id}: ${real.plan.findings.filter((x) => /UNPLACEABLE|INSUFFICIENT_CAPACITY/.test(x)).join(', ')}`);
+      if (!confirmed) f.falseAlarms.push(`${c.id}: ${real.plan.findings.filter((x) => /UNPLACEABLE|INSUFFICIENT_CAPACITY|AFFINITY_EVICT/.test(x)).join(', ')}`);
       else f.justifiedBlocks++;
     }
     if (real.mode !== 'apply') continue;
@@ -137,7 +151,7 @@ export function simFigures(results: CaseResult[]): SimFigures {
   const rows = {
     setup: agreement('every pod of the case placed and Ready before planning (setup feasible)'),
     initial: agreement('initial placement (pods per node per workload)'),
-    planOutcome: agreement('plan outcome (applicable, workloads flagged UNPLACEABLE/INSUFFICIENT_CAPACITY)'),
+    planOutcome: agreement('plan outcome (applicable, workloads flagged UNPLACEABLE / INSUFFICIENT_CAPACITY / AFFINITY_EVICT)'),
     floors: agreement("plan floors and methods"),
     feasibility: agreement('placement feasibility after the move (which workloads keep pods Pending)'),
     final: agreement('final placement (pods per node per workload)'),
@@ -156,7 +170,7 @@ export function simFigures(results: CaseResult[]): SimFigures {
     if (!real.setupOk || !sim.setupOk || !real.plan || !sim.plan) continue;
     note(rows.initial, Object.keys({ ...real.initial, ...sim.initial }).every((w) => samePlacement(real.initial[w], sim.initial[w])), () => `${c.id}: real ${fmtP(real.initial)} / sim ${fmtP(sim.initial)}`);
     if (!Object.keys({ ...real.initial, ...sim.initial }).every((w) => samePlacement(real.initial[w], sim.initial[w]))) continue;
-    const po = (r: BackendRun) => `${r.plan!.applicable ? 'applicable' : 'blocked'} [${r.plan!.placementFlagged.join(',')}]`;
+    const po = (r: BackendRun) => `${r.plan!.applicable ? 'applicable' : 'blocked'} [${[...placementFlags(r)].sort().join(',')}]`;
     note(rows.planOutcome, po(real) === po(sim), () => `${c.id}: real ${po(real)} / sim ${po(sim)}`);
     const fl = (r: BackendRun) => JSON.stringify(Object.entries(r.plan!.floors).sort().map(([w, n]) => [w, n, r.plan!.methods[w]]));
     note(rows.floors, fl(real) === fl(sim), () => `${c.id}: real ${fl(real)} / sim ${fl(sim)}`);

@@ -33,7 +33,7 @@ export interface PlanSummary {
   applicable: boolean;
   /** Finding codes with severity, "error UNPLACEABLE web2" (workload name when known). */
   findings: string[];
-  /** Workloads named by an UNPLACEABLE or INSUFFICIENT_CAPACITY finding (or "*" when none is named). */
+  /** Workloads named by an UNPLACEABLE, INSUFFICIENT_CAPACITY or AFFINITY_EVICT finding (or "*" when none is named). */
   placementFlagged: string[];
   /** Per workload: the plan's floor (lowest expectedMinReady of its actions) and method. */
   floors: Record<string, number>;
@@ -93,7 +93,7 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-const PLACEMENT_CODES = new Set(['UNPLACEABLE', 'INSUFFICIENT_CAPACITY']);
+const PLACEMENT_CODES = new Set(['UNPLACEABLE', 'INSUFFICIENT_CAPACITY', 'AFFINITY_EVICT']);
 
 function byApp(pods: V1Pod[], filter: (p: V1Pod) => boolean = isServing): Record<string, Placement> {
   const out: Record<string, Placement> = {};
