@@ -77,8 +77,17 @@ function spreadScores(ctx: PodContext, nodes: readonly NodeInfo[]): number[] {
   const counted = systemDefault
     ? constraints.map((c) => countSpread(ctx.state, ctx.pod, [c], ctx.nodeConstraints)[0]!)
     : countSpread(ctx.state, ctx.pod, constraints, ctx.nodeConstraints);
-  // Per constraint once, not per node.
-  const logs = counted.map((c) => Math.log(c.domains + 2));
+  // Per constraint once, not per node. kube-scheduler weighs each constraint by the number of
+  // its domains among the nodes being scored (those that passed the filters), not among all
+  // eligible nodes: a cordoned or full node in the count changes the weight, and with
+  // maxSkew > 1 (system defaults) the normalised scores.
+  const scored = systemDefault ? nodes : nodes.filter((n) => counted.every((c) => c.topologyKey in n.labels));
+  const logs = counted.map((c) => {
+    if (c.topologyKey === HOSTNAME) return Math.log(scored.length + 2);
+    const values = new Set<string>();
+    for (const n of scored) values.add(n.labels[c.topologyKey] ?? '');
+    return Math.log(values.size + 2);
+  });
   const raw = nodes.map((n) => {
     const labels = n.labels;
     if (!systemDefault) {

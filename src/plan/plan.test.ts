@@ -4,6 +4,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { plan } from './plan.js';
 import { sortedJson } from './fingerprint.js';
 import { makeSpec, SnapshotBuilder } from './testing/snapshot-builder.js';
+import { makePv, makePvc } from '../placement/testing/builders.js';
 
 type Over = Parameters<typeof makeSpec>[1];
 const run = (snap: Snapshot, names: string[], over: Over = {}): Plan => plan(makeSpec(names, over), snap, { toolVersion: 'test' });
@@ -252,5 +253,43 @@ describe('plan: free capacity of tainted and cordoned nodes', () => {
     expect(codes(p)).toContain('error:UNPLACEABLE');
     expect(codes(p)).toContain('error:INSUFFICIENT_CAPACITY');
     expect(p.waves[0]!.free.cpuMilli).toBe(400 + 1000);
+  });
+});
+
+describe('plan: StatefulSet pods on local volumes', () => {
+  // db-0 on n1 and db-1 on n2, each with its claim from volumeClaimTemplates bound to a local
+  // PersistentVolume of its node: a replacement of db-0 can only run on n1 (measured on the
+  // real control plane by bench:fidelity: a restart left it Pending while the plan said it fits).
+  const local = () => {
+    const snap = new SnapshotBuilder()
+      .node('n1', { labels: { 'kubernetes.io/hostname': 'n1' } })
+      .node('n2', { labels: { 'kubernetes.io/hostname': 'n2' } })
+      .node('n3', { labels: { 'kubernetes.io/hostname': 'n3' } })
+      .statefulSet('db', { nodes: ['n1', 'n2'], cpu: '100m' })
+      .edit('statefulSets', 'db', (s: any) => {
+        s.spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'local', resources: { requests: { storage: '1Gi' } } } }];
+      })
+      .edit('pods', 'db-0', (p: any) => (p.spec.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } }]))
+      .edit('pods', 'db-1', (p: any) => (p.spec.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-1' } }]))
+      .object({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local' }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer' } as never)
+      .build();
+    for (const [claim, node] of [['data-db-0', 'n1'], ['data-db-1', 'n2']] as const) {
+      snap.pvcs.push(makePvc(claim, { volumeName: `pv-${node}`, storageClassName: 'local' }));
+      snap.pvs.push({ ...makePv(`pv-${node}`, { nodeAffinity: { 'kubernetes.io/hostname': [node] } }), spec: { ...makePv(`pv-${node}`, { nodeAffinity: { 'kubernetes.io/hostname': [node] } }).spec, storageClassName: 'local', claimRef: { namespace: 'default', name: claim } } });
+    }
+    return snap;
+  };
+
+  it.each(['evict', 'roll'] as const)('%s: the pod on the drained node cannot follow its volume anywhere else: UNPLACEABLE', (method) => {
+    const p = run(local(), ['n1'], { workloads: { statefulSet: method } });
+    const f = p.findings.find((x) => x.code === 'UNPLACEABLE');
+    expect(f, JSON.stringify(p.findings)).toBeDefined();
+    expect(f!.message).toContain("didn't match PersistentVolume's node affinity");
+    expect(p.applicable).toBe(false);
+  });
+
+  it('roll: the pods of other nodes go back to their own nodes', () => {
+    const p = run(local(), ['n3'], { workloads: { statefulSet: 'roll' } });
+    expect(p.findings.filter((x) => x.code === 'UNPLACEABLE')).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { assumedProvisionable } from '../placement/predicates/volumes.js';
 import type { ClusterIndex } from './cluster-index.js';
 import type { MethodDecision } from './choose-method.js';
 import { compareStrings, objectKey } from './compare.js';
-import { replacementPod, type WhatIfCluster } from './what-if-cluster.js';
+import { replacementPod, statefulSetReplacement, type WhatIfCluster } from './what-if-cluster.js';
 import type { Workload } from './resolve-workload.js';
 
 export interface MoveGroup {
@@ -115,12 +115,12 @@ export function simulateMoves(whatIf: WhatIfCluster, index: ClusterIndex, groups
     for (const p of g.pods) addAmounts(absorbed, whatIf, p);
     const olds = podsInState(g.workload, index, whatIf);
     if (g.workload.category === 'statefulset') {
-      const template = (g.workload.object as StatefulSet | undefined)?.spec.template;
+      const sts = g.workload.object as StatefulSet | undefined;
       olds.sort((a, b) => ordinal(b) - ordinal(a) || compareStrings(a.metadata.name, b.metadata.name));
       for (const old of olds) {
         const node = whatIf.nodeOf(old);
         whatIf.unassign(old);
-        place(g, replacementPod(old, old.metadata.name, template), old, node);
+        place(g, statefulSetReplacement(old, sts), old, node);
       }
       continue;
     }

@@ -5,7 +5,7 @@
  * replacement bookkeeping here — so a wave can be tried, rolled back (affinity: skip removes a
  * node and retries) and committed without copying 150,000 pods per wave.
  */
-import type { Pod, PodTemplate } from '../model/k8s.js';
+import type { Pod, PodTemplate, StatefulSet } from '../model/k8s.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { podKeyOf } from '../kube/pod.js';
 import { buildPlacementState, type PlacementState } from '../placement/placement-state.js';
@@ -114,4 +114,25 @@ export function replacementPod(old: Pod, name: string, template?: PodTemplate): 
   if (old.metadata.namespace !== undefined) metadata.namespace = old.metadata.namespace;
   if (old.metadata.ownerReferences) metadata.ownerReferences = old.metadata.ownerReferences;
   return { apiVersion: 'v1', kind: 'Pod', metadata, spec, status: { phase: 'Pending' } };
+}
+
+/**
+ * The pod the StatefulSet controller recreates in place of `old` on a restart: from the current
+ * template, plus one volume per volumeClaimTemplate for this ordinal's claim
+ * (`<template>-<statefulset>-<ordinal>`, the claim the old pod used), replacing a template
+ * volume of the same name — as the controller does. Without them the replacement would be free
+ * to go anywhere, while its claim (a local volume, a zonal disk) ties it to a node.
+ */
+export function statefulSetReplacement(old: Pod, sts: StatefulSet | undefined): Pod {
+  const pod = replacementPod(old, old.metadata.name, sts?.spec.template);
+  const templates = sts?.spec.volumeClaimTemplates ?? [];
+  if (templates.length === 0) return pod;
+  const names = new Set(templates.map((t) => t.metadata.name ?? ''));
+  const ord = /-(\d+)$/.exec(old.metadata.name)?.[1];
+  const claims = templates.map((t) => {
+    const name = t.metadata.name ?? '';
+    const was = old.spec.volumes?.find((v) => v.name === name && v.persistentVolumeClaim);
+    return was ?? { name, persistentVolumeClaim: { claimName: `${name}-${sts!.metadata.name}-${ord ?? '0'}` } };
+  });
+  return { ...pod, spec: { ...pod.spec, volumes: [...(pod.spec.volumes ?? []).filter((v) => !names.has(v.name)), ...claims] } };
 }
