@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { renderPlanTable } from './plan-table.js';
+import Table from 'cli-table3';
+import { drawActionTable, renderPlanTable } from './plan-table.js';
 import { renderPlanMarkdown, escapeMarkdown } from './plan-markdown.js';
 import { renderPlanForDiff } from './plan-text.js';
 import { renderPlanJson } from './plan-json.js';
@@ -44,6 +45,23 @@ describe('plan renderers', () => {
     expect(t).toContain('→ Lower concurrency or add a node before draining.');
     expect(t).toContain('Summary: 2 waves, 2 nodes, 4 workloads, 5 pods moved, 1 error, 1 warning, 1 info — BLOCKED');
     expect(t).toContain(`Digest: ${blocked.digest}`);
+  });
+
+  it('table: the workload table is line for line the plain cli-table3 table with multi-line cells', () => {
+    const head = ['Workload', 'Method', 'Pods moved', 'Min ready', 'Surge pods', 'Estimate', 'Why'];
+    const plain = (rows: string[][]): string[] => {
+      const t = new Table({ head, style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 } });
+      for (const r of rows) t.push(r);
+      return t.toString().split('\n');
+    };
+    // Enough rows for several of drawActionTable's tables, cells of one to seven lines in any
+    // column, the widest line of a column late in the table, empty cells and a non-ASCII one.
+    const rows: string[][] = [];
+    for (let i = 0; i < 90; i++) {
+      const pods = Array.from({ length: i % 7 }, (_, k) => `  pod-${i}-${'x'.repeat((i * k) % 13)}`);
+      rows.push([`Deployment ns/app-${i}`, i % 3 === 0 ? 'surge' : 'roll', [`${pods.length}`, ...pods].join('\n'), `${i}/${i + 1}`, '', i === 77 ? 'a much longer estimate here' : '-', i % 11 === 0 ? 'two\nlines … here' : 'default']);
+    }
+    for (const n of [1, 2, 17, 64, 65, 90]) expect(drawActionTable(rows.slice(0, n))).toEqual(plain(rows.slice(0, n)));
   });
 
   it('table: colour only when asked', () => {
