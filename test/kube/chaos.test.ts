@@ -15,7 +15,7 @@ describe.runIf(control !== '')('faults of real components during apply', () => {
     ['apiserver-kill', 11],
     ['controller-manager-stop', 12],
   ] as [KubeFault, number][])('%s (seed %i): floors held, apply accurate, a re-run converges, nothing left behind', async (fault, seed) => {
-    const run = await runKubeChaos({ kubeconfig: inject('kubeconfig'), control, layout: 'seed', fault, seed, id: `chaos-${seed}`, log: (l) => process.stderr.write(`${l}\n`) });
+    const run = await runKubeChaos({ kubeconfig: inject('kubeconfig'), control, layout: 'seed', faults: [fault], seed, id: `chaos-${seed}`, log: (l) => process.stderr.write(`${l}\n`) });
     expect(run.violations, JSON.stringify(run)).toEqual([]);
     expect([0, 1], JSON.stringify(run)).toContain(run.firstExit);
     if (run.firstExit === 1) expect(run.firstError, 'an exit 1 says what failed').toMatch(/^error: /);
