@@ -11,9 +11,10 @@
  *
  * Each seed runs every selected fault on both layouts. With --faults-per-run K > 1 each run
  * adds K-1 further faults (seeded, distinct) after the first. `kubelet-outage` runs of even
- * seeds set the spec's workload timeout to 45s, shorter than the outage, so apply gives up
- * while the nodes are down (an exit 1 that must say what it waited for); odd seeds keep the
- * default 10m. --json is rewritten after every run, so an interrupted bench keeps its runs.
+ * seeds set the spec's workload timeout to 60s: longer than the node lifecycle controller takes
+ * to mark the nodes Unknown (~50 s), shorter than the outage (70–80 s), so apply gives up while
+ * the nodes are down (an exit 1 that must say what it waited for); odd seeds keep the default
+ * 10m. --json is rewritten after every run, so an interrupted bench keeps its runs.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ import { machineMarkdown } from './lib/machine.js';
 import { markdownTable } from './lib/markdown-table.js';
 import { controlUrlOf, startKubeUpProcess } from './lib/sim-process.js';
 
-const SHORT_TIMEOUT = '45s';
+const SHORT_TIMEOUT = '60s';
 
 function faultsOf(arg: string | undefined): KubeFault[] {
   if (!arg) return [...KUBE_FAULTS];
@@ -46,12 +47,12 @@ function report(runs: KubeChaosRun[], seconds: number | null): string {
         String(r.seed),
         r.faults.map((f) => (f.atMs === null ? `${f.fault} (not reached: apply done)` : `${f.fault} (${s(f.atMs)}, ${s(f.downMs)})`)).join(' + ') + (r.workloadTimeout ? `; workload timeout ${r.workloadTimeout}` : ''),
         `${r.firstExit === 0 ? 'exit 0' : `exit ${r.firstExit}${r.firstError ? `: ${r.firstError.replace(/\|/g, '\\|').slice(0, 160)}` : ''}`} after ${s(r.firstMs)} s`,
-        String(r.reruns),
+        r.reruns === 0 ? '0' : `${r.reruns}: ${(r.rerunOutcomes ?? []).map((o) => (o.exit === 0 ? 'exit 0' : `exit ${o.exit}${o.error ? ` (${o.error.replace(/\|/g, '\\|').slice(0, 120)})` : ''}`)).join(', ')}`,
         r.converged ? 'yes' : '**no**',
         `${Object.keys(r.minHeld).map((w) => `${w} ${r.minHeld[w]}/${r.minReady[w]}`).join(', ')} (${r.violations.length ? `**${r.violations.join('; ')}**` : 'yes'})`,
         nl.notReadyAfterStopMs === null
           ? '—'
-          : `nodes not Ready ${s(nl.notReadyAfterStopMs)} s after the stop${nl.readyAfterStartMs !== null ? `, Ready ${s(nl.readyAfterStartMs)} s after the start` : ''}; ${nl.podsMarkedNotReady} pods marked not Ready; taints ${nl.taints.join(', ') || 'none'}`,
+          : `nodes not Ready ${s(nl.notReadyAfterStopMs)} s after the stop${nl.readyAfterStartMs !== null ? `, Ready ${s(nl.readyAfterStartMs)} s after the start` : ''}; ${nl.podsMarkedNotReady} pods marked not Ready; taints ${nl.taints.filter((t) => !t.startsWith('node.kubernetes.io/unschedulable')).join(', ') || 'none'}`,
         r.leftovers.length ? `**${r.leftovers.join('; ')}**` : 'nothing',
       ];
     }),

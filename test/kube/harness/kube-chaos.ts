@@ -3,7 +3,7 @@
  * apply (the CLI binary), and at seeded points of the apply stops components of the real
  * control plane through kube-up's control endpoint — kube-apiserver killed (-9) and started
  * again after a few seconds, etcd stopped and started, kube-controller-manager or
- * kube-scheduler stopped for 20 s, the fake kubelet (kwok) stopped for 20 s, or for 60–75 s
+ * kube-scheduler stopped for 20 s, the fake kubelet (kwok) stopped for 20 s, or for 70–80 s
  * (`kubelet-outage`: long enough for the node lifecycle controller to mark the nodes Unknown,
  * taint them and mark their pods not Ready). One fault per run, or several one after the other.
  * Observers of our own (re-listing through the outage) record the lowest serving count. Apply
@@ -60,6 +60,8 @@ export interface KubeChaosRun {
   /** The first apply's last error line when it exited 1 (what it told the user). */
   firstError?: string;
   reruns: number;
+  /** Each re-run's exit code and, when not 0, its error line (`error: …`). */
+  rerunOutcomes: { exit: number | null; error?: string }[];
   converged: boolean;
   /** Workloads whose count of pods serving or held by the node controller went below the plan floor. */
   violations: string[];
@@ -84,7 +86,7 @@ const COMPONENT: Record<KubeFault, string> = {
 /** How long a fault keeps its component down (seeded where it varies). */
 function downFor(fault: KubeFault, rand: () => number): number {
   if (fault === 'apiserver-kill' || fault === 'etcd-restart') return Math.round(3000 + rand() * 3000);
-  if (fault === 'kubelet-outage') return Math.round(60_000 + rand() * 15_000);
+  if (fault === 'kubelet-outage') return Math.round(70_000 + rand() * 10_000);
   return 20_000;
 }
 
@@ -224,14 +226,22 @@ export async function runKubeChaos(opts: { kubeconfig: string; control: string; 
       injected.push({ fault, atMs, downMs });
     }
     const firstExit = await exited;
-    const firstError = firstExit === 1 ? first.stderr().trim().split('\n').filter((l) => l.startsWith('error:')).at(-1) : undefined;
+    const errorLine = (stderr: string) => stderr.trim().split('\n').filter((l) => l.startsWith('error:')).at(-1);
+    const firstError = firstExit === 1 ? errorLine(first.stderr()) : undefined;
+    if (firstExit !== 0) log(`${opts.id}: first apply exited ${firstExit}:\n${first.stderr().trim().split('\n').slice(-12).join('\n')}`);
     let reruns = 0;
     let last = firstExit;
+    const rerunOutcomes: KubeChaosRun['rerunOutcomes'] = [];
     while (last !== 0 && reruns < 3) {
+      // The first re-run right away (as an operator might, while the cluster is still
+      // recovering); later ones once the scenario's nodes are Ready and untainted again.
+      if (reruns > 0) await s.cluster.waitNodesReady(s.nodes, 180_000);
       reruns++;
       const again = await s.apply(['--lock-timeout', '120s'], 'plan.json', { timeoutMs: 600_000 });
       last = again.code;
-      log(`${opts.id}: re-run ${reruns} exited ${last}${last ? `: ${again.stderr.trim().split('\n').at(-1)}` : ''}`);
+      const error = last === 0 ? undefined : errorLine(again.stderr);
+      rerunOutcomes.push({ exit: last, ...(error ? { error } : {}) });
+      log(`${opts.id}: re-run ${reruns} exited ${last}${last ? `:\n${again.stderr.trim().split('\n').slice(-12).join('\n')}` : ''}`);
     }
     for (const w of workloads) await s.cluster.waitReady(s.namespace, `app=${w}`, w === 'web' ? 4 : 3, { timeoutMs: 180_000 });
     const minReady: Record<string, number> = {};
@@ -279,6 +289,7 @@ export async function runKubeChaos(opts: { kubeconfig: string; control: string; 
       firstMs,
       ...(firstError ? { firstError } : {}),
       reruns,
+      rerunOutcomes,
       converged: last === 0,
       violations,
       minHeld,
