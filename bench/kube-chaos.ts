@@ -6,7 +6,7 @@
  * run broke a floor, failed to converge or left something behind.
  *
  *   node .cache/bench-build/bench/kube-chaos.js [--seeds 1] [--first-seed 1] [--faults a,b]
- *     [--faults-per-run 1] [--json FILE]
+ *     [--faults-per-run 1] [--layouts seed,mixed] [--json FILE] [--kube-logs DIR]
  *   node .cache/bench-build/bench/kube-chaos.js --table-from a.json,b.json   (table only)
  *
  * Each seed runs every selected fault on both layouts. With --faults-per-run K > 1 each run
@@ -82,18 +82,29 @@ async function main(): Promise<void> {
   const perRun = Number(option(argv, '--faults-per-run') ?? 1);
   const selected = faultsOf(option(argv, '--faults'));
   const jsonOut = option(argv, '--json');
+  const layouts = (option(argv, '--layouts') ?? 'seed,mixed').split(',') as ChaosLayout[];
+  if (layouts.some((l) => l !== 'seed' && l !== 'mixed')) throw new Error('--layouts: seed, mixed or both');
   const dir = mkdtempSync(join(tmpdir(), 'sdrain-kube-chaos-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  const proc = await startKubeUpProcess(['--kubeconfig-out', kubeconfig], { timeoutMs: 300_000 });
+  const kubeLogs = option(argv, '--kube-logs');
+  const proc = await startKubeUpProcess(['--kubeconfig-out', kubeconfig, ...(kubeLogs ? ['--log-dir', kubeLogs] : [])], { timeoutMs: 300_000 });
   const control = controlUrlOf(proc.stdout());
+  let stopping = false;
+  let died = '';
+  void proc.exited.then((code) => {
+    if (stopping) return;
+    died = `kube:up exited (${code}) during the bench: ${proc.stderr().slice(-3000)}`;
+    process.stderr.write(`chaos:kube: ${died}\n`);
+  });
   const runs: KubeChaosRun[] = [];
   const started = performance.now();
   try {
     if (!control) throw new Error('kube:up printed no control endpoint');
     let n = 0;
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-      for (const layout of ['seed', 'mixed'] as ChaosLayout[]) {
+      for (const layout of layouts) {
         for (const fault of selected) {
+          if (died) throw new Error(died);
           n++;
           const runSeed = seed * 100 + n;
           const pick = mulberry32(runSeed ^ 0x5eed);
@@ -111,6 +122,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    stopping = true;
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -70,6 +70,10 @@ export interface KubeChaosRun {
   /** Lowest serving count in the API's view (Ready, not terminating). */
   minReady: Record<string, number>;
   nodeLifecycle: NodeLifecycle;
+  /** Per workload, [ms since the first apply started, count of pods serving or held] at every change. */
+  heldTimeline: Record<string, [number, number][]>;
+  /** apply's events (first run and re-runs; ms since the first apply started), for runs with a violation. */
+  applyEvents?: string[];
   leftovers: string[];
   observerErrors: number;
 }
@@ -237,7 +241,7 @@ export async function runKubeChaos(opts: { kubeconfig: string; control: string; 
       // recovering); later ones once the scenario's nodes are Ready and untainted again.
       if (reruns > 0) await s.cluster.waitNodesReady(s.nodes, 180_000);
       reruns++;
-      const again = await s.apply(['--lock-timeout', '120s'], 'plan.json', { timeoutMs: 600_000 });
+      const again = await s.apply(['--lock-timeout', '120s', '--events', `events-rerun-${reruns}.ndjson`], 'plan.json', { timeoutMs: 600_000 });
       last = again.code;
       const error = last === 0 ? undefined : errorLine(again.stderr);
       rerunOutcomes.push({ exit: last, ...(error ? { error } : {}) });
@@ -246,6 +250,7 @@ export async function runKubeChaos(opts: { kubeconfig: string; control: string; 
     for (const w of workloads) await s.cluster.waitReady(s.namespace, `app=${w}`, w === 'web' ? 4 : 3, { timeoutMs: 180_000 });
     const minReady: Record<string, number> = {};
     const minHeld: Record<string, number> = {};
+    const heldTimeline: Record<string, [number, number][]> = {};
     const violations: string[] = [];
     let observerErrors = 0;
     for (const [w, o] of observers) {
@@ -253,6 +258,9 @@ export async function runKubeChaos(opts: { kubeconfig: string; control: string; 
       await o.held.stop();
       minReady[w] = o.api.min();
       minHeld[w] = o.held.min();
+      // The observers started before apply: shift their clocks to apply's start.
+      const shift = o.held.elapsed() - (Date.now() - t0);
+      heldTimeline[w] = o.held.timeline().map(([ms, n]) => [Math.round(ms - shift), n]);
       observerErrors += o.api.errors() + o.held.errors();
       if (o.held.min() < (floors.get(w) ?? 0)) violations.push(`${w}: ${o.held.min()} < floor ${floors.get(w)}`);
     }
@@ -280,6 +288,23 @@ export async function runKubeChaos(opts: { kubeconfig: string; control: string; 
     if (lease?.spec?.holderIdentity) leftovers.push(`Lease held by ${lease.spec.holderIdentity}`);
     const events = readFileSync(join(s.dir, 'events.ndjson'), 'utf8');
     if (!events.includes('"type":"start"')) leftovers.push('the first apply wrote no start event');
+    const applyEvents: string[] = [];
+    if (violations.length > 0) {
+      for (const [i, file] of ['events.ndjson', ...rerunOutcomes.map((_, n) => `events-rerun-${n + 1}.ndjson`)].entries()) {
+        const text = (() => {
+          try {
+            return readFileSync(join(s.dir, file), 'utf8');
+          } catch {
+            return '';
+          }
+        })();
+        for (const line of text.split('\n').filter(Boolean)) {
+          const e = JSON.parse(line) as { type: string; at?: number; workload?: { name: string } } & Record<string, unknown>;
+          const { type, at, workload, ...rest } = e;
+          applyEvents.push(`${i === 0 ? 'first' : `re-run ${i}`} ${at !== undefined ? at - t0 : '?'} ms ${type}${workload ? ` ${workload.name}` : ''} ${JSON.stringify(rest).slice(0, 300)}`);
+        }
+      }
+    }
     return {
       layout: opts.layout,
       faults: injected,
@@ -295,6 +320,8 @@ export async function runKubeChaos(opts: { kubeconfig: string; control: string; 
       minHeld,
       minReady,
       nodeLifecycle,
+      heldTimeline,
+      ...(applyEvents.length ? { applyEvents } : {}),
       leftovers,
       observerErrors,
     };
