@@ -36,7 +36,9 @@ function faultsOf(arg: string | undefined): KubeFault[] {
   });
 }
 
-function report(runs: KubeChaosRun[], seconds: number | null): string {
+type BenchRun = KubeChaosRun & { crashed?: string[] };
+
+function report(runs: BenchRun[], seconds: number | null): string {
   const s = (ms: number) => (ms / 1000).toFixed(1);
   const table = markdownTable(
     ['layout', 'seed', 'faults (at s, down s)', 'first apply', 're-runs', 'converged', 'lowest serving+held / API view (floor held?)', 'node lifecycle controller', 'left behind'],
@@ -45,7 +47,9 @@ function report(runs: KubeChaosRun[], seconds: number | null): string {
       return [
         r.layout,
         String(r.seed),
-        r.faults.map((f) => (f.atMs === null ? `${f.fault} (not reached: apply done)` : `${f.fault} (${s(f.atMs)}, ${s(f.downMs)})`)).join(' + ') + (r.workloadTimeout ? `; workload timeout ${r.workloadTimeout}` : ''),
+        r.faults.map((f) => (f.atMs === null ? `${f.fault} (not reached: apply done)` : `${f.fault} (${s(f.atMs)}, ${s(f.downMs)})`)).join(' + ') +
+          (r.workloadTimeout ? `; workload timeout ${r.workloadTimeout}` : '') +
+          (r.crashed?.length ? `; **crashed and restarted: ${r.crashed.join(', ')}**` : ''),
         `${r.firstExit === 0 ? 'exit 0' : `exit ${r.firstExit}${r.firstError ? `: ${r.firstError.replace(/\|/g, '\\|').slice(0, 160)}` : ''}`} after ${s(r.firstMs)} s`,
         r.reruns === 0 ? '0' : `${r.reruns}: ${(r.rerunOutcomes ?? []).map((o) => (o.exit === 0 ? 'exit 0' : `exit ${o.exit}${o.error ? ` (${o.error.replace(/\|/g, '\\|').slice(0, 120)})` : ''}`)).join(', ')}`,
         r.converged ? 'yes' : '**no**',
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const from = option(argv, '--table-from');
   if (from) {
-    const runs = from.split(',').flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as KubeChaosRun[]);
+    const runs = from.split(',').flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as BenchRun[]);
     process.stdout.write(report(runs, null));
     if (runs.some(isBad)) process.exitCode = 1;
     return;
@@ -87,7 +91,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sdrain-kube-chaos-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const kubeLogs = option(argv, '--kube-logs');
-  const proc = await startKubeUpProcess(['--kubeconfig-out', kubeconfig, ...(kubeLogs ? ['--log-dir', kubeLogs] : [])], { timeoutMs: 300_000 });
+  // A component that crashes (kube-scheduler exits when it finds its cache corrupted) is
+  // started again, as a kubelet restarts a static pod; each run lists the ones that did.
+  const proc = await startKubeUpProcess(['--kubeconfig-out', kubeconfig, '--restart-crashed', ...(kubeLogs ? ['--log-dir', kubeLogs] : [])], { timeoutMs: 300_000 });
   const control = controlUrlOf(proc.stdout());
   let stopping = false;
   let died = '';
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
     died = `kube:up exited (${code}) during the bench: ${proc.stderr().slice(-3000)}`;
     process.stderr.write(`chaos:kube: ${died}\n`);
   });
-  const runs: KubeChaosRun[] = [];
+  const runs: BenchRun[] = [];
   const started = performance.now();
   try {
     if (!control) throw new Error('kube:up printed no control endpoint');
@@ -114,7 +120,10 @@ async function main(): Promise<void> {
             if (!faults.includes(f)) faults.push(f);
           }
           const workloadTimeout = fault === 'kubelet-outage' && seed % 2 === 0 ? SHORT_TIMEOUT : undefined;
-          const run = await runKubeChaos({ kubeconfig, control, layout, faults, seed: runSeed, id: `kchaos-${seed}-${n}`, ...(workloadTimeout ? { workloadTimeout } : {}), log: (l) => process.stderr.write(`${l}\n`) });
+          const errAt = proc.stderr().length;
+          const run: KubeChaosRun & { crashed?: string[] } = await runKubeChaos({ kubeconfig, control, layout, faults, seed: runSeed, id: `kchaos-${seed}-${n}`, ...(workloadTimeout ? { workloadTimeout } : {}), log: (l) => process.stderr.write(`${l}\n`) });
+          const crashed = [...proc.stderr().slice(errAt).matchAll(/kube:up: (\S+) exited unexpectedly \(([^)]*)\); restarting/g)].map((m) => `${m[1]} (${m[2]})`);
+          if (crashed.length) run.crashed = crashed;
           process.stderr.write(`chaos:kube: ${layout} ${faults.join('+')}: exit ${run.firstExit} after ${run.firstMs} ms, re-runs ${run.reruns}, converged ${run.converged}, violations ${run.violations.length}, leftovers ${run.leftovers.length}\n`);
           runs.push(run);
           if (jsonOut) writeFileSync(jsonOut, JSON.stringify(runs, null, 2));
