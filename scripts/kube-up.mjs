@@ -20,7 +20,7 @@ import { KUBE_MODULE_DIR, pinnedKubernetesVersion, resolveBinary } from './kube-
 import { generateTls } from '../dist/sim/tls.js';
 import { buildKubeconfig } from '../dist/sim/kubeconfig.js';
 
-const USAGE = 'usage: npm run kube:up -- --kubeconfig-out FILE [--port N] [--pod-startup-ms N] [--log-dir DIR] [--large]';
+const USAGE = 'usage: npm run kube:up -- --kubeconfig-out FILE [--port N] [--pod-startup-ms N] [--log-dir DIR] [--large] [--restart-crashed]';
 
 /**
  * --large: the limits an operator raises for a cluster of thousands of nodes and pods on one
@@ -45,6 +45,7 @@ function parse() {
       'pod-startup-ms': { type: 'string' },
       'log-dir': { type: 'string' },
       large: { type: 'boolean' },
+      'restart-crashed': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -65,6 +66,7 @@ function parse() {
     podStartupMs: int('pod-startup-ms', values['pod-startup-ms'], 0) ?? 1000,
     logDir: values['log-dir'],
     large: values.large === true,
+    restartCrashed: values['restart-crashed'] === true,
   };
 }
 
@@ -153,6 +155,16 @@ async function main() {
     if (previous >= 0) children[previous] = child;
     else children.push(child);
     void exited.then((how) => {
+      // --restart-crashed (chaos runs): start a component that exited on its own again, as the
+      // kubelet does for a static pod (kube-scheduler exits on purpose when it finds its cache
+      // corrupted, e.g. after an apiserver kill).
+      if (!stopping && !child.expectedExit && opts.restartCrashed) {
+        say(`${name} exited unexpectedly (${how}); restarting it (--restart-crashed); last log lines:\n${tail(name)}`);
+        setTimeout(() => {
+          if (!stopping && children.find((c) => c.name === name) === child) start(name, given);
+        }, 1000);
+        return;
+      }
       if (!stopping && !child.expectedExit) {
         say(`${name} exited unexpectedly (${how}); last log lines:\n${tail(name)}`);
         void stopAll(1);

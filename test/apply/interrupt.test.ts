@@ -35,8 +35,11 @@ describe('apply interrupted', () => {
     expect(dep?.metadata.annotations?.['sdrain.io/surge']).toBeUndefined();
     expect(s.store.get<Lease>('Lease', 'kube-system', 'sdrain-apply')?.spec?.holderIdentity).toBeUndefined();
     expect(result.nodes?.find((n) => n.name === 'worker-1')).toMatchObject({ cordoned: true, ours: true, drained: false });
-    // The marked pods are unmarked again: nothing of the surge remains but the cordon.
-    const marked = s.store.list<Pod>('Pod', { namespace: 'default' }).filter((p) => p.metadata.annotations?.['controller.kubernetes.io/pod-deletion-cost']);
+    // The marked pods are unmarked again: nothing of the surge remains but the cordon (the surge
+    // pods, marked cheapest for the scale-back, are terminating).
+    const marked = s.store
+      .list<Pod>('Pod', { namespace: 'default' })
+      .filter((p) => !p.metadata.deletionTimestamp && p.metadata.annotations?.['controller.kubernetes.io/pod-deletion-cost']);
     expect(marked).toEqual([]);
 
     const again = await runApply(plan, makeDeps(s));

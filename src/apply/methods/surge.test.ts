@@ -22,7 +22,7 @@ function pod(name: string, node: string, ready = true): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: 'shop', uid: `uid-${name}`, labels: { app: 'api' } },
+    metadata: { name, namespace: 'shop', uid: `uid-${name}`, labels: { app: 'api' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'api-5d9c', uid: 'rs1', controller: true }] },
     spec: { nodeName: node, containers: [] },
     status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   };
@@ -40,8 +40,11 @@ function deployment(replicas: number): Deployment {
 
 const isReady = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 
-/** Plays the Deployment controller for shop/api (and its ReplicaSet) on scale changes. */
-function controller(clock: ManualClock) {
+/**
+ * Plays the Deployment controller for shop/api (and its ReplicaSet) on scale changes; with
+ * `neverReady` its new pods run but never become ready (their kubelet is gone).
+ */
+function controller(clock: ManualClock, neverReady = false) {
   let created = 0;
   const sync = (fake: FakeGateway) => {
     const dep = fake.workloads.get('Deployment/shop/api') as Deployment;
@@ -54,6 +57,7 @@ function controller(clock: ManualClock) {
     for (let i = pods.length; i < desired; i++) {
       const name = `api-new-${++created}`;
       fake.put(pod(name, 'node-b', false));
+      if (neverReady) continue;
       void clock.sleep(STARTUP_MS).then(() => {
         if (!fake.pods.has(`shop/${name}`)) return;
         fake.put(pod(name, 'node-b', true));
@@ -75,14 +79,14 @@ function controller(clock: ManualClock) {
   };
 }
 
-function setup() {
+function setup(o: { movedReady?: boolean; neverReady?: boolean; timeoutMs?: number } = {}) {
   const clock = manualClock();
-  const fake = new FakeGateway([deployment(2), pod('api-1', 'node-a'), pod('api-2', 'node-b')]);
-  fake.react = controller(clock);
+  const fake = new FakeGateway([deployment(2), pod('api-1', 'node-a', o.movedReady ?? true), pod('api-2', 'node-b')]);
+  fake.react = controller(clock, o.neverReady);
   const events: ApplyEvent[] = [];
   const interrupt = new AbortController();
   const action = testAction('surge', { workload: { kind: 'Deployment', namespace: 'shop', name: 'api', uid: 'd1' } });
-  const ctx = testActionContext({ action, gateway: fake, clock, digest: DIGEST, signal: interrupt.signal, emit: (e) => events.push(e) });
+  const ctx = testActionContext({ action, gateway: fake, clock, digest: DIGEST, signal: interrupt.signal, emit: (e) => events.push(e), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
   return { fake, clock, ctx, events, interrupt };
 }
 
@@ -114,11 +118,24 @@ describe('surge (fake gateway, manual clock)', () => {
       if (call.op === 'annotatePod') queueMicrotask(() => interrupt.abort());
     })(fake.react);
     await expect(surge(ctx)).rejects.toBeInstanceOf(Interrupted);
-    expect(writes(fake).slice(-2)).toEqual([
-      `patch api {"replicas":2,"annotations":{"${SURGE_ANNOTATION}":null}}`,
+    // Before the scale-back: the surge pod becomes the cheapest to remove, the moved pod unmarked.
+    expect(writes(fake).slice(-3)).toEqual([
+      `annotate api-new-1 {"${POD_DELETION_COST_ANNOTATION}":"${MOVE_DELETION_COST}"}`,
       `annotate api-1 {"${POD_DELETION_COST_ANNOTATION}":null,"sdrain.io/plan-digest":null}`,
+      `patch api {"replicas":2,"annotations":{"${SURGE_ANNOTATION}":null}}`,
     ]);
-    expect(fake.pods.has('shop/api-1')).toBe(true);
+    expect([...fake.pods.keys()].sort()).toEqual(['shop/api-1', 'shop/api-2']);
+  });
+
+  it('on a timeout with the moved pod not ready either (its node NotReady), removes the surge pod and keeps the moved one', async () => {
+    // The node lifecycle controller set api-1 not Ready; the surge pod runs but its kubelet is
+    // gone, so it never becomes ready. Both rank alike (Running, not ready) for the ReplicaSet:
+    // only the pod-deletion-cost tells them apart.
+    const { fake, ctx } = setup({ movedReady: false, neverReady: true, timeoutMs: 60_000 });
+    await expect(surge(ctx)).rejects.toThrow(/Timed out waiting for 1 surge pod/);
+    expect([...fake.pods.keys()].sort()).toEqual(['shop/api-1', 'shop/api-2']);
+    expect((fake.workloads.get('Deployment/shop/api') as Deployment).spec.replicas).toBe(2);
+    expect(fake.pods.get('shop/api-1')?.metadata.annotations?.[POD_DELETION_COST_ANNOTATION]).toBeUndefined();
   });
 
   it('yields to another writer of replicas: leaves its count, removes the record and the marks, fails the move', async () => {

@@ -25,7 +25,7 @@ import {
   surgeKey,
 } from '../own-marks.js';
 import { currentWorkload, describeWorkload, emitStep, podsLeft, readyOf, settled, settledStatus, waitMove, type ActionContext } from '../action-context.js';
-import type { Deployment } from '../../model/k8s.js';
+import type { Deployment, Pod } from '../../model/k8s.js';
 import { SdrainError } from '../../errors.js';
 
 export async function surge(ctx: ActionContext): Promise<void> {
@@ -51,6 +51,8 @@ export async function surge(ctx: ActionContext): Promise<void> {
   const current = dep.spec.replicas ?? 1;
   const target = current > original ? current : original + left.length;
   let generation = dep.metadata.generation ?? 0;
+  // The Deployment's pods before the scale-up: on a rollback the others are the surge pods.
+  const before = recorded ? undefined : new Set((await deploymentPods(ctx, dep)).map((p) => p.metadata.uid ?? ''));
   // One patch records the original count and scales up, atomically: a resumed or interrupted
   // apply always finds the record of a scale-up it did.
   if (!recorded || current !== target) {
@@ -90,8 +92,8 @@ export async function surge(ctx: ActionContext): Promise<void> {
       () => settledStatus(ctx),
     );
   } catch (err) {
-    // Roll back to a consistent state: the not-yet-ready surge pods are removed first.
-    await scaleBack(ctx, original, true);
+    // Roll back to a consistent state: the surge pods are removed, not the pods being moved.
+    await rollBack(ctx, dep, original, before);
     ctx.emit({
       type: 'rollback',
       at: ctx.clock.now(),
@@ -102,7 +104,7 @@ export async function surge(ctx: ActionContext): Promise<void> {
     throw err;
   }
   if (outcome.kind === 'taken') await yieldToOtherWriter(ctx, original, target, outcome.replicas);
-  await scaleBack(ctx, original, false);
+  await scaleBack(ctx, original);
   emitStep(ctx, 'scale-back', { replicas: original });
   await waitMove(ctx, 'waiting for the marked pods to go', () => settled(ctx), () => settledStatus(ctx));
 }
@@ -127,13 +129,40 @@ async function yieldToOtherWriter(ctx: ActionContext, original: number, target: 
   });
 }
 
-/** Scales back to the original count and removes the surge record; unmarks pods on rollback. */
-async function scaleBack(ctx: ActionContext, original: number, unmark: boolean): Promise<void> {
+/** Scales back to the original count and removes the surge record (the marked pods go). */
+async function scaleBack(ctx: ActionContext, original: number): Promise<void> {
   const ref = ctx.action.workload;
-  const ns = ref.namespace ?? 'default';
-  await ctx.gateway.patchWorkload('Deployment', ns, ref.name, { replicas: original, annotations: { [SURGE_ANNOTATION]: null } });
-  if (!unmark) return;
+  await ctx.gateway.patchWorkload('Deployment', ref.namespace ?? 'default', ref.name, { replicas: original, annotations: { [SURGE_ANNOTATION]: null } });
+}
+
+/**
+ * The surge failed or was interrupted: scale back so the surge pods go and the pods being moved
+ * stay. Before the scale-back the surge pods get the lowest pod-deletion-cost and the moved pods
+ * lose theirs. Scaling back first would leave the choice to the ReplicaSet's ranking with the
+ * moved pods still marked cheapest: fine while they are ready and the surge pods are not, but
+ * when the moved pods are not ready either (their node went NotReady, so the node lifecycle
+ * controller set them not Ready) and the surge pods are Running, it removed the moved pods and
+ * kept the surge pods that never became ready (measured on a real cluster: bench/RESULTS.md §6).
+ * Pending surge pods go first whatever their cost. A surge resumed from its record has no list
+ * of the pods before it (`before`): then only the moved pods are unmarked.
+ */
+async function rollBack(ctx: ActionContext, dep: Deployment, original: number, before: Set<string> | undefined): Promise<void> {
+  const ns = ctx.action.workload.namespace ?? 'default';
+  if (before) {
+    const surgePods = (await deploymentPods(ctx, dep)).filter((p) => !before.has(p.metadata.uid ?? '') && !p.metadata.deletionTimestamp);
+    await Promise.all(surgePods.map((p) => ctx.gateway.annotatePod(ns, p.metadata.name, p.metadata.uid ?? '', { [POD_DELETION_COST_ANNOTATION]: MOVE_DELETION_COST })));
+  }
   for (const pod of podsLeft(ctx)) {
     await ctx.gateway.annotatePod(ns, pod.metadata.name, pod.metadata.uid ?? '', { [POD_DELETION_COST_ANNOTATION]: null, [PLAN_DIGEST_ANNOTATION]: null });
   }
+  await scaleBack(ctx, original);
+}
+
+/** The Deployment's pods: its selector's matchLabels, owned by one of its ReplicaSets. */
+async function deploymentPods(ctx: ActionContext, dep: Deployment): Promise<Pod[]> {
+  const labelSelector = Object.entries(dep.spec.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const pods = await ctx.gateway.listPods({ namespace: ctx.action.workload.namespace ?? 'default', ...(labelSelector ? { labelSelector } : {}) });
+  return pods.filter((p) => p.metadata.ownerReferences?.some((o) => o.controller === true && o.kind === 'ReplicaSet' && o.name.startsWith(`${dep.metadata.name}-`)));
 }

@@ -20,7 +20,8 @@ export interface ReadyWatch {
   stop(): Promise<void>;
 }
 
-export async function watchReady(kc: KubeConfig, namespace: string, labelSelector: string): Promise<ReadyWatch> {
+/** `serving` says which pods count (default: Ready and not terminating). */
+export async function watchReady(kc: KubeConfig, namespace: string, labelSelector: string, serving: (pod: V1Pod) => boolean = isServing): Promise<ReadyWatch> {
   const core = kc.makeApiClient(CoreV1Api);
   const t0 = performance.now();
   const pods = new Map<string, V1Pod>();
@@ -31,7 +32,7 @@ export async function watchReady(kc: KubeConfig, namespace: string, labelSelecto
   let primed = false; // the informer replays its initial list as adds: count from the whole list
   const recount = () => {
     if (!primed) return;
-    const n = [...pods.values()].filter(isServing).length;
+    const n = [...pods.values()].filter(serving).length;
     min = Math.min(min, n);
     if (points.at(-1)?.[1] !== n) points.push([Math.round(performance.now() - t0), n]);
   };
@@ -77,7 +78,7 @@ export async function watchReady(kc: KubeConfig, namespace: string, labelSelecto
   recount();
   return {
     min: () => min,
-    current: () => [...pods.values()].filter(isServing).length,
+    current: () => [...pods.values()].filter(serving).length,
     timeline: () => points.slice(),
     errors: () => errors,
     elapsed: () => performance.now() - t0,
