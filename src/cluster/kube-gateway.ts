@@ -7,11 +7,12 @@
  * Narrow watches: readSnapshot reads the cluster exactly as `sdrain plan` does (read-snapshot.ts)
  * and keeps nothing watching; each later wait (a wave node's pods, one workload, one pod, one
  * node) is its own LIST + WATCH narrowed on the server by a field selector (spec.nodeName,
- * metadata.name) in the object's namespace. On a large cluster apply so receives the events of
- * the objects it waits on, not of every pod in the cluster (bench/RESULTS.md §6): a few more,
- * small requests (a LIST + WATCH per wait) instead of one cluster-wide LIST + WATCH per kind.
- * Each narrowed cache resumes from its own resourceVersion and re-lists after 410 Gone
- * (watch-cache.ts), and every eviction still carries the pod's UID as a precondition.
+ * metadata.name), in the object's namespace when it has one. On a large cluster apply so
+ * receives the events of the objects it waits on, not of every pod and node in the cluster
+ * (bench/RESULTS.md §6): a few more, small requests (a LIST + WATCH per wait) instead of one
+ * cluster-wide LIST + WATCH per kind. Each narrowed cache resumes from its own resourceVersion
+ * and re-lists after 410 Gone (watch-cache.ts); every eviction still carries the pod's UID as a
+ * precondition.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Deployment, Node, Pod, StatefulSet, KubeObject } from '../model/k8s.js';
