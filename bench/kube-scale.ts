@@ -99,14 +99,14 @@ async function main(): Promise<void> {
     kc.loadFromFile(kubeconfig);
     const core = kc.makeApiClient(CoreV1Api);
     const loaded = attach ? await attached(core) : await load(kc, nodes, perNode, Number(option(argv, '--load-minutes') ?? 45));
-    let out = `${machineMarkdown()}Kubernetes v1.36.3 real control plane (kube:up --large); ${loaded.summary}\n\n`;
+    // Each part is printed as soon as it is measured (a long run stopped later keeps what it has).
+    process.stdout.write(`${machineMarkdown()}Kubernetes v1.36.3 real control plane (kube:up --large); ${loaded.summary}\n\n`);
     if (keep) {
       writeFileSync(keep, readFileSync(kubeconfig));
       process.stderr.write(`kube-scale: loaded; kubeconfig in ${keep}\n`);
     }
-    if (phases.has('read')) out += `${await measureReads(kc, kubeconfig, dir, loaded.names, runs)}\n`;
-    if (phases.has('apply')) out += `${await measureApply(kc, kubeconfig, dir, loaded.names, applyNodes, option(argv, '--before-root'), flag(argv, '--after-first'), Number(option(argv, '--settle-seconds') ?? 0))}\n`;
-    process.stdout.write(out);
+    if (phases.has('read')) process.stdout.write(`${await measureReads(kc, kubeconfig, dir, loaded.names, runs)}\n`);
+    if (phases.has('apply')) process.stdout.write(`${await measureApply(kc, kubeconfig, dir, loaded.names, applyNodes, option(argv, '--before-root'), flag(argv, '--after-first'), Number(option(argv, '--settle-seconds') ?? 0))}\n`);
     if (keep && proc) {
       process.stderr.write(`kube-scale: holding the cluster (kubeconfig ${keep}) until SIGINT/SIGTERM\n`);
       await new Promise<void>((resolve) => {
