@@ -26,13 +26,25 @@ const USAGE = 'usage: npm run kube:up -- --kubeconfig-out FILE [--port N] [--pod
  * --large: the limits an operator raises for a cluster of thousands of nodes and pods on one
  * machine (bench:kube-scale): the apiserver's in-flight limits, and the controller manager's
  * and scheduler's client QPS and sync workers, so loading 10,000s of pods is not throttled by
- * the clients' defaults (20 / 50 QPS).
+ * the clients' defaults (20 / 50 QPS). And a slower fake-kubelet heartbeat: kwok renews each
+ * node's Lease every quarter of its duration, so 5,000 nodes at 40 s would be 500 Lease PUTs a
+ * second on a 2-core machine; at 120 s (renewed every 30 s) the node lifecycle controller's
+ * grace period is raised to match (180 s), or nodes would go NotReady between renewals. kwok
+ * itself gets 16 workers (KWOK_LARGE) for pod and node stages and Lease renewals instead of 4.
  */
 const LARGE = {
   'kube-apiserver': ['--max-requests-inflight=1600', '--max-mutating-requests-inflight=800'],
-  'kube-controller-manager': ['--kube-api-qps=400', '--kube-api-burst=800', '--concurrent-deployment-syncs=20', '--concurrent-replicaset-syncs=20', '--concurrent-statefulset-syncs=10', '--concurrent-daemonset-syncs=10'],
+  'kube-controller-manager': ['--kube-api-qps=400', '--kube-api-burst=800', '--concurrent-deployment-syncs=20', '--concurrent-replicaset-syncs=20', '--concurrent-statefulset-syncs=10', '--concurrent-daemonset-syncs=10', '--node-monitor-grace-period=180s'],
   'kube-scheduler': ['--kube-api-qps=400', '--kube-api-burst=800'],
+  kwok: ['--node-lease-duration-seconds=120'],
 };
+const KWOK_LARGE = `apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokConfiguration
+options:
+  podPlayStageParallelism: 16
+  nodePlayStageParallelism: 16
+  nodeLeaseParallelism: 16
+`;
 const READY_TIMEOUT_MS = Number(process.env.SDRAIN_KUBE_READY_TIMEOUT_MS ?? 180_000);
 
 const say = (line) => process.stderr.write(`kube:up: ${line}\n`);
@@ -259,6 +271,7 @@ async function main() {
       .replaceAll('__RUNNING_MS__', String(Math.floor(startupMs / 2)))
       .replaceAll('__READY_MS__', String(startupMs - Math.floor(startupMs / 2)));
     writeFileSync(join(dir, 'kwok-stages.yaml'), stages);
+    if (opts.large) writeFileSync(join(dir, 'kwok-large.yaml'), KWOK_LARGE);
 
     start('etcd', [
       '--name=sdrain',
@@ -324,6 +337,7 @@ async function main() {
       '--node-ip=192.0.2.1',
       '--node-lease-duration-seconds=40',
       `--config=${join(dir, 'kwok-stages.yaml')}`,
+      ...(opts.large ? [`--config=${join(dir, 'kwok-large.yaml')}`] : []),
     ]);
     while ((await get(url, '/api/v1/namespaces/default/serviceaccounts/default', tokens.admin, tls.caPem)) !== 200) {
       if (Date.now() > deadline) throw new Error(`the default ServiceAccount did not appear within ${READY_TIMEOUT_MS} ms; controller manager log:\n${tail('kube-controller-manager')}`);

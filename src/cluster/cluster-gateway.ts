@@ -57,7 +57,7 @@ export interface WorkloadPatch {
 export interface ClusterGateway {
   /** The server URL and the kube-system namespace UID. */
   identity(): Promise<ClusterIdentity>;
-  /** Everything the planner reads, live (and, for a real API server, starts the shared watches). */
+  /** Everything the planner reads, live (read once; nothing is left watching). */
   readSnapshot(): Promise<Snapshot>;
   getNode(name: string): Promise<Node | undefined>;
   /** Strategic-merge patch of spec.unschedulable (null removes it) and metadata.annotations. */
@@ -75,10 +75,10 @@ export interface ClusterGateway {
   /** DELETE with a UID precondition. */
   deletePod(namespace: string, name: string, uid: string): Promise<'deleted' | 'gone'>;
   /**
-   * A cache of the objects the query matches. After readSnapshot it may be a view of a shared
-   * cache (no request of its own); stop() it when done either way.
+   * A cache of the objects the query matches: for a real API server its own LIST + WATCH,
+   * narrowed on the server by the query (namespace, name, selectors). stop() it when done.
    */
   watch<T extends KubeObject = KubeObject>(query: WatchQuery): ObjectCache<T>;
-  /** Stops what readSnapshot left watching (the shared caches); the gateway stays usable. */
+  /** Stops anything the gateway itself left running (a test double's timers); optional. */
   close?(): void;
 }

@@ -4,22 +4,23 @@
  * and list+watch caches. API failures become ClusterErrors naming the action and the object,
  * never carrying headers or tokens.
  *
- * Shared watches: readSnapshot lists Nodes, Pods, Deployments and StatefulSets through
- * cluster-wide watch caches and keeps them watching from the lists' resourceVersions, so the
- * drift check and every later wait (a node's pods, one workload, one pod) share one LIST and one
- * WATCH per kind instead of a LIST + WATCH each; `watch` then hands out filtered views of them.
- * The snapshot is read by read-snapshot.ts itself (the read `sdrain plan` does), with those
- * kinds' items taken from the caches' first lists, so the drift check is as strict as a plan.
+ * Narrow watches: readSnapshot reads the cluster exactly as `sdrain plan` does (read-snapshot.ts)
+ * and keeps nothing watching; each later wait (a wave node's pods, one workload, one pod, one
+ * node) is its own LIST + WATCH narrowed on the server by a field selector (spec.nodeName,
+ * metadata.name), in the object's namespace when it has one. On a large cluster apply so
+ * receives the events of the objects it waits on, not of every pod and node in the cluster
+ * (bench/RESULTS.md §6): a few more, small requests (a LIST + WATCH per wait) instead of one
+ * cluster-wide LIST + WATCH per kind. Each narrowed cache resumes from its own resourceVersion
+ * and re-lists after 410 Gone (watch-cache.ts); every eviction still carries the pod's UID as a
+ * precondition.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { matches, parseFieldSelector, parseSelector } from '../kube/selector.js';
 import type { Deployment, Node, Pod, StatefulSet, KubeObject } from '../model/k8s.js';
 import type { ClusterIdentity, Snapshot } from '../model/snapshot.js';
-import type { ClusterGateway, EvictOutcome, WatchKind, WatchQuery, WorkloadKind, WorkloadPatch, ObjectCache } from './cluster-gateway.js';
+import type { ClusterGateway, EvictOutcome, WatchQuery, WorkloadKind, WorkloadPatch, ObjectCache } from './cluster-gateway.js';
 import { responseError as toResponseError, toClusterError } from './api-error.js';
 import { DEFAULT_RETRY, kubeRequest, type KubeRequest, type KubeResponse, type RetryPolicy, type Sleep } from './kube-request.js';
-import { readLiveSnapshot } from './read-snapshot.js';
-import { startWatchCache, type WatchCache } from './watch-cache.js';
+import { startWatchCache } from './watch-cache.js';
 
 const SMP = 'application/strategic-merge-patch+json';
 
@@ -69,10 +70,8 @@ function podPath(namespace: string, name: string): string {
 export interface KubeGatewayOptions {
   kc: KubeConfig;
   server: string;
-  /** Reads everything the planner needs (src/cluster/read-snapshot.ts); used when shareWatches is false. */
+  /** Reads everything the planner needs (src/cluster/read-snapshot.ts). */
   readSnapshot: (kc: KubeConfig) => Promise<Snapshot>;
-  /** readSnapshot through shared watch caches (see the file comment); default true. */
-  shareWatches?: boolean;
   /**
    * Ctrl-C: ends a backoff at once and stops retrying. A request is still sent once after it,
    * so apply can scale back a surge in flight when interrupted.
@@ -80,42 +79,6 @@ export interface KubeGatewayOptions {
   signal?: AbortSignal;
   /** The clock retries sleep on (apply's injected clock; default: real timers). */
   sleep?: Sleep;
-}
-
-/** The kinds whose snapshot lists become the shared watch caches. */
-const SHARED_KINDS: readonly WatchKind[] = ['Node', 'Pod', 'Deployment', 'StatefulSet'];
-
-/**
- * The filter a watch query puts on objects of its kind, when a shared cache can serve it
- * (label selectors, and field selectors on name, namespace and a pod's node); undefined otherwise.
- */
-export function queryFilter(query: WatchQuery): ((o: KubeObject) => boolean) | undefined {
-  let fields;
-  let labels;
-  try {
-    fields = query.fieldSelector ? parseFieldSelector(query.fieldSelector) : [];
-    labels = query.labelSelector ? parseSelector(query.labelSelector) : undefined;
-  } catch {
-    return undefined;
-  }
-  const getters: Record<string, (o: KubeObject) => string | undefined> = {
-    'metadata.name': (o) => o.metadata.name,
-    'metadata.namespace': (o) => o.metadata.namespace,
-    ...(query.kind === 'Pod' ? { 'spec.nodeName': (o: KubeObject) => (o as Pod).spec?.nodeName ?? '' } : {}),
-  };
-  const tests: ((o: KubeObject) => boolean)[] = [];
-  for (const f of fields) {
-    const get = getters[f.field];
-    if (!get) return undefined;
-    tests.push(f.operator === 'Equals' ? (o) => get(o) === f.value : (o) => get(o) !== f.value);
-  }
-  if (query.namespace) tests.push((o) => o.metadata.namespace === query.namespace);
-  if (query.name) tests.push((o) => o.metadata.name === query.name);
-  if (labels) {
-    const sel = labels;
-    tests.push((o) => matches(sel, o.metadata.labels));
-  }
-  return (o) => tests.every((t) => t(o));
 }
 
 export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
@@ -138,43 +101,14 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
     return getOrUndefined(workloadPath(kind, namespace, name), 'read', `${kind} "${namespace}/${name}"`);
   }
 
-  let shared: Map<WatchKind, WatchCache> | undefined;
   const cacheOptions = { ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
-  const closeShared = () => {
-    for (const c of shared?.values() ?? []) c.stop();
-    shared = undefined;
-  };
-
-  /** The snapshot read through new shared watch caches (replacing any earlier ones). */
-  async function readSnapshotShared(): Promise<Snapshot> {
-    closeShared();
-    const caches = new Map<WatchKind, WatchCache>(SHARED_KINDS.map((kind) => [kind, startWatchCache(kc, { kind }, cacheOptions)]));
-    shared = caches;
-    try {
-      // The same read as `sdrain plan` (read-snapshot.ts), but the shared kinds come from the
-      // caches' first lists, so the watches continue from exactly what the drift check saw.
-      return await readLiveSnapshot(kc, {
-        server: opts.server,
-        signal: opts.signal,
-        sleep: opts.sleep,
-        scope: 'apply',
-        itemsOf: (r) => {
-          const cache = caches.get(r.kind as WatchKind);
-          return cache ? cache.synced.then(() => cache.firstList) : undefined;
-        },
-      });
-    } catch (err) {
-      closeShared();
-      throw err;
-    }
-  }
 
   return {
     async identity(): Promise<ClusterIdentity> {
       const ns = await getOrUndefined<KubeObject>('/api/v1/namespaces/kube-system', 'read', 'Namespace "kube-system"');
       return { server: opts.server, uid: ns?.metadata.uid };
     },
-    readSnapshot: () => (opts.shareWatches === false ? opts.readSnapshot(kc) : readSnapshotShared()),
+    readSnapshot: () => opts.readSnapshot(kc),
     getNode: (name) => getOrUndefined<Node>(`/api/v1/nodes/${encodeURIComponent(name)}`, 'read', `Node "${name}"`),
     async patchNode(name, patch) {
       const body: Record<string, unknown> = {};
@@ -253,11 +187,7 @@ export function createKubeGateway(opts: KubeGatewayOptions): ClusterGateway {
       return 'deleted';
     },
     watch<T extends KubeObject>(query: WatchQuery): ObjectCache<T> {
-      const base = shared?.get(query.kind);
-      const filter = base ? queryFilter(query) : undefined;
-      if (base && filter) return base.view(filter) as unknown as ObjectCache<T>;
       return startWatchCache<T>(kc, query, cacheOptions);
     },
-    close: closeShared,
   };
 }

@@ -56,11 +56,6 @@ export interface ReadLiveOptions {
   scope?: RbacScope;
   /** Told about optional resources the server does not serve. */
   onWarning?: (message: string) => void;
-  /**
-   * Supplies a resource's items from elsewhere (apply's shared watch caches); undefined means
-   * "list it from the API server". Items are normalized like listed ones.
-   */
-  itemsOf?: (r: ListedResource) => Promise<KubeObject[]> | undefined;
 }
 
 /**
@@ -69,7 +64,7 @@ export interface ReadLiveOptions {
  */
 export async function readLiveSnapshot(kc: KubeConfig, opts: ReadLiveOptions = {}): Promise<Snapshot> {
   const server = opts.server ?? kc.getCurrentCluster()?.server;
-  const lists = await Promise.all(LISTED_RESOURCES.map((r) => suppliedItems(r, opts) ?? listAll(kc, r, opts)));
+  const lists = await Promise.all(LISTED_RESOURCES.map((r) => listAll(kc, r, opts)));
   const objects = lists.flat();
   const kubeSystem = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'kube-system');
   const cluster = { ...(server ? { server } : {}), ...(kubeSystem?.metadata.uid ? { uid: kubeSystem.metadata.uid } : {}) };
@@ -80,16 +75,6 @@ export async function readLiveSnapshot(kc: KubeConfig, opts: ReadLiveOptions = {
     throw new InputError('INPUT_INVALID', `Cannot use the objects read from the cluster: ${n} problem${n === 1 ? '' : 's'} found`, built.errors);
   }
   return built.snapshot;
-}
-
-function suppliedItems(r: ListedResource, opts: ReadLiveOptions): Promise<KubeObject[]> | undefined {
-  const items = opts.itemsOf?.(r);
-  return items?.then(
-    (list) => list.map((item) => normalize(item, r)),
-    (err: unknown) => {
-      throw toClusterError(err, { action: `list ${r.kind} objects`, scope: opts.scope ?? 'plan' });
-    },
-  );
 }
 
 async function listAll(kc: KubeConfig, r: ListedResource, opts: ReadLiveOptions): Promise<KubeObject[]> {

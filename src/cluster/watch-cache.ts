@@ -5,9 +5,8 @@
  * and re-lists after 410 Gone or any error. Waiting on a cache is event-driven: callers are
  * notified on change, nothing polls.
  *
- * A cache can hand out views (`view`): the objects of the cache one predicate selects, kept up to
- * date from the cache's own events, so many waits (a node's pods, one workload) share one list
- * and one watch. A view notifies its listeners only when one of its objects changed.
+ * Each wait of apply has a cache of its own, narrowed on the server by its query's field and
+ * label selectors (kube-gateway.ts), so it receives only the events of the objects it waits on.
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { keyOfObject } from '../kube/object-key.js';
@@ -56,18 +55,6 @@ const RETRY_MS = 500;
 /** Items per list page (the API server caps it anyway). */
 const PAGE_SIZE = 500;
 
-/** One change the cache applied: an object added/modified/deleted, or a re-list replacing everything. */
-export type CacheChange<T> = { type: 'set'; object: T; previous?: T } | { type: 'delete'; object: T; previous?: T } | { type: 'reset' };
-
-export interface WatchCache<T extends KubeObject = KubeObject> extends ObjectCache<T> {
-  /** The objects of the first list, as listed (before any watch event was applied). */
-  readonly firstList: Promise<T[]>;
-  /** Called with each change, after it is applied. */
-  onApplied(listener: (change: CacheChange<T>) => void): () => void;
-  /** The objects `match` selects, as a cache of their own that shares this one's list and watch. */
-  view(match: (o: T) => boolean): ObjectCache<T>;
-}
-
 /**
  * Every page of a list (`limit` + `continue`); the resourceVersion is the list's, the same on
  * every page. A non-200 answer throws `{ code, body }` (api-error.ts toClusterError reads it).
@@ -104,10 +91,9 @@ export interface WatchCacheOptions {
   signal?: AbortSignal;
 }
 
-export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: WatchQuery, opts: WatchCacheOptions = {}): WatchCache<T> {
+export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: WatchQuery, opts: WatchCacheOptions = {}): ObjectCache<T> {
   const objects = new Map<string, T>();
   const listeners = new Set<() => void>();
-  const appliedListeners = new Set<(change: CacheChange<T>) => void>();
   const path = collectionPath(query);
   const fieldSelector = [query.name ? `metadata.name=${query.name}` : undefined, query.fieldSelector].filter(Boolean).join(',') || undefined;
   let resourceVersion = '';
@@ -120,21 +106,16 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
   const sleep = opts.sleep ?? timerSleep;
   let resolveSynced!: () => void;
   let rejectSynced!: (e: unknown) => void;
-  let resolveFirst!: (items: T[]) => void;
   let synced = false;
   let failure: ClusterError | undefined;
   const syncedPromise = new Promise<void>((res, rej) => {
     resolveSynced = res;
     rejectSynced = rej;
   });
-  const firstList = new Promise<T[]>((res) => {
-    resolveFirst = res;
-  });
   // Callers that never await `synced` must not see an unhandled rejection.
   syncedPromise.catch(() => undefined);
 
-  const applied = (change: CacheChange<T>) => {
-    for (const l of [...appliedListeners]) l(change);
+  const changed = () => {
     for (const l of [...listeners]) l();
   };
 
@@ -144,13 +125,6 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
     controller?.abort();
     lists.abort();
     // Every waiter looks again and gets the error from items(); one listener's throw must not hide it from the rest.
-    for (const l of [...appliedListeners]) {
-      try {
-        l({ type: 'reset' });
-      } catch {
-        // it gets the error through items()
-      }
-    }
     for (const l of [...listeners]) {
       try {
         l();
@@ -182,10 +156,9 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
       resourceVersion = list.resourceVersion;
       if (!synced) {
         synced = true;
-        resolveFirst([...list.items]);
         resolveSynced();
       }
-      applied({ type: 'reset' });
+      changed();
       await startWatch();
     } catch (err) {
       if (stopped && synced) return; // stopped (or failed) while the list was in flight
@@ -226,11 +199,10 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
         }
         obj.kind ??= query.kind;
         const key = keyOf(obj);
-        const previous = objects.get(key);
         if (type === 'DELETED') objects.delete(key);
         else objects.set(key, obj);
         resourceVersion = obj.metadata?.resourceVersion ?? resourceVersion;
-        applied(type === 'DELETED' ? { type: 'delete', object: obj, previous } : { type: 'set', object: obj, previous });
+        changed();
       },
       (err: unknown) => {
         if (stopped) return;
@@ -246,81 +218,21 @@ export function startWatchCache<T extends KubeObject>(kc: KubeConfig, query: Wat
 
   void relist();
 
-  const cache: WatchCache<T> = {
+  return {
     items: () => {
       if (failure) throw failure;
       return [...objects.values()].sort(byKey);
     },
     synced: syncedPromise,
-    firstList,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    onApplied(listener) {
-      appliedListeners.add(listener);
-      return () => appliedListeners.delete(listener);
-    },
-    view: (match) => createView(cache, () => objects.values(), match, () => failure),
     error: () => failure,
     stop() {
       stopped = true;
       controller?.abort();
       lists.abort();
-      listeners.clear();
-      appliedListeners.clear();
-    },
-  };
-  return cache;
-}
-
-/** A filtered cache over a WatchCache: its own map, updated from the base cache's changes. */
-function createView<T extends KubeObject>(base: WatchCache<T>, all: () => Iterable<T>, match: (o: T) => boolean, failed: () => Error | undefined): ObjectCache<T> {
-  const mine = new Map<string, T>();
-  const listeners = new Set<() => void>();
-  const notify = () => {
-    for (const l of [...listeners]) {
-      try {
-        l();
-      } catch (e) {
-        if (!failed()) throw e; // failed base (401/403): every listener must hear of it
-      }
-    }
-  };
-  const reset = () => {
-    mine.clear();
-    for (const o of all()) if (match(o)) mine.set(keyOf(o), o);
-  };
-  let off: (() => void) | undefined = base.onApplied((change) => {
-    if (change.type === 'reset') {
-      reset();
-      notify();
-      return;
-    }
-    const key = keyOf(change.object);
-    const had = mine.has(key);
-    if (change.type === 'set' && match(change.object)) mine.set(key, change.object);
-    else if (had) mine.delete(key);
-    else return; // not one of ours, before or after
-    notify();
-  });
-  const synced = base.synced.then(reset);
-  synced.catch(() => undefined);
-  return {
-    items: () => {
-      const f = failed();
-      if (f) throw f;
-      return [...mine.values()].sort(byKey);
-    },
-    error: failed,
-    synced,
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    stop() {
-      off?.();
-      off = undefined;
       listeners.clear();
     },
   };

@@ -1,8 +1,8 @@
 /**
- * The gateway's shared watches: readSnapshot reads the cluster through cluster-wide watch caches
- * (paged lists) and gives exactly the snapshot `sdrain plan` reads; afterwards the caches apply
- * hands out (a node's pods, one workload, one pod) are views that cost no request of their own
- * and follow the cluster's changes; annotatePod refuses a pod recreated under the same name.
+ * The gateway's narrow watches: readSnapshot reads exactly the snapshot `sdrain plan` reads and
+ * leaves nothing watching; each cache apply asks for (a node's pods, one workload) is one LIST +
+ * one WATCH narrowed on the server, receiving the changes of its objects and nothing of the rest
+ * of the cluster; annotatePod refuses a pod recreated under the same name.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKubeGateway } from '../../src/cluster/kube-gateway.js';
@@ -50,48 +50,52 @@ async function condition(check: () => boolean): Promise<void> {
   }
 }
 
-describe('shared watches of the kube gateway', () => {
-  it('reads the same snapshot as sdrain plan, then serves views without requests', async () => {
+describe('narrow watches of the kube gateway', () => {
+  it('reads the same snapshot as sdrain plan, then watches only what each wait needs', async () => {
     const { readObjects } = await import('../../src/snapshot/read-objects.js');
     const { readFileSync } = await import('node:fs');
     const objects = [...readObjects(readFileSync(SEED, 'utf8'), SEED).objects, ...extraPods(620)];
     sim = await startTestSim({ objects, controllers: false });
-    const gateway = createKubeGateway({ kc: sim.kc, server: sim.url, readSnapshot: () => Promise.reject(new Error('not used')) });
-    try {
-      const before = sim.sim.requestCount();
-      const shared = await gateway.readSnapshot();
-      // 14 kinds listed once each, Pods in two pages.
-      expect(sim.sim.requestCount().byVerb.list! - (before.byVerb.list ?? 0)).toBe(15);
-      const planned = await readLiveSnapshot(sim.kc, { server: sim.url });
-      expect(shared).toEqual(planned);
-      expect(shared.pods.length).toBeGreaterThan(620);
+    const gateway = createKubeGateway({ kc: sim.kc, server: sim.url, readSnapshot: (kc) => readLiveSnapshot(kc, { server: sim!.url }) });
+    const before = sim.sim.requestCount();
+    const read = await gateway.readSnapshot();
+    // 14 kinds listed once each, Pods in two pages; no watch left running.
+    const afterRead = sim.sim.requestCount();
+    expect((afterRead.byVerb.list ?? 0) - (before.byVerb.list ?? 0)).toBe(15);
+    expect(afterRead.byVerb.watch ?? 0).toBe(before.byVerb.watch ?? 0);
+    expect(read).toEqual(await readLiveSnapshot(sim.kc, { server: sim.url }));
+    expect(read.pods.length).toBeGreaterThan(620);
 
-      const atViews = sim.sim.requestCount().total;
-      const listsBefore = sim.sim.requestCount().byVerb.list ?? 0;
-      const onWorker1 = gateway.watch<Pod>({ kind: 'Pod', fieldSelector: 'spec.nodeName=worker-1' });
-      const nginx = gateway.watch<Deployment>({ kind: 'Deployment', namespace: 'default', name: 'nginx' });
+    const atCaches = sim.sim.requestCount();
+    const onWorker1 = gateway.watch<Pod>({ kind: 'Pod', fieldSelector: 'spec.nodeName=worker-1' });
+    const nginx = gateway.watch<Deployment>({ kind: 'Deployment', namespace: 'default', name: 'nginx' });
+    try {
       await Promise.all([onWorker1.synced, nginx.synced]);
+      // Each cache listed only its objects (one page: the 620 pods on worker-2 are not sent).
       expect(onWorker1.items().map((p) => p.spec.nodeName)).toEqual(['worker-1', 'worker-1']);
       expect(nginx.items().map((d) => d.metadata.name)).toEqual(['nginx']);
-      // The only requests since the views were made are the four shared watches starting.
-      await condition(() => (sim!.sim.requestCount().byVerb.watch ?? 0) - (before.byVerb.watch ?? 0) === 4);
-      expect(sim.sim.requestCount().total - atViews).toBeLessThanOrEqual(4);
-      expect(sim.sim.requestCount().byVerb.list).toBe(listsBefore);
-      const afterViews = sim.sim.requestCount().total;
+      await condition(() => (sim!.sim.requestCount().byVerb.watch ?? 0) - (atCaches.byVerb.watch ?? 0) === 2);
+      const started = sim.sim.requestCount();
+      expect((started.byVerb.list ?? 0) - (atCaches.byVerb.list ?? 0)).toBe(2);
+      expect(started.total - atCaches.total).toBe(4);
 
-      // A change reaches the view that holds the object, through the shared watch.
+      // A change on worker-2 does not reach the worker-1 cache; the change on worker-1 after it does.
+      let changes = 0;
+      onWorker1.onChange(() => changes++);
+      const other = read.pods.find((p) => p.spec.nodeName === 'worker-2')!;
+      await gateway.annotatePod('default', other.metadata.name, other.metadata.uid ?? '', { 'example.com/seen': 'yes' });
       const pod = onWorker1.items()[0]!;
       await gateway.annotatePod('default', pod.metadata.name, pod.metadata.uid ?? '', { 'example.com/seen': 'yes' });
       await until(onWorker1, () => onWorker1.items().some((p) => p.metadata.annotations?.['example.com/seen'] === 'yes'));
+      expect(changes).toBe(1);
+      expect(onWorker1.items().every((p) => p.spec.nodeName === 'worker-1')).toBe(true);
       await gateway.patchWorkload('Deployment', 'default', 'nginx', { annotations: { 'example.com/seen': 'yes' } });
       await until(nginx, () => nginx.items()[0]?.metadata.annotations?.['example.com/seen'] === 'yes');
-      // Only the two PATCHes were sent.
-      const end = sim.sim.requestCount();
-      expect(end.total - afterViews).toBe(2);
+      // Only the three PATCHes were sent after the caches started.
+      expect(sim.sim.requestCount().total - started.total).toBe(3);
+    } finally {
       onWorker1.stop();
       nginx.stop();
-    } finally {
-      gateway.close?.();
     }
   });
 
