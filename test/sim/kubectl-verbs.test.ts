@@ -6,18 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject, Pod } from '../../src/model/k8s.js';
+import { makeNode } from '../../src/placement/testing/builders.js';
 import { startTestSim, untilStore, type TestSim } from '../helpers/sim.js';
-
-function node(name: string): KubeObject {
-  const alloc = { cpu: '4', memory: '8Gi', pods: '110' };
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-    spec: {},
-    status: { capacity: alloc, allocatable: alloc, conditions: [{ type: 'Ready', status: 'True' }] },
-  };
-}
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -41,7 +31,7 @@ const ready = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' &
 
 let sim: TestSim;
 beforeAll(async () => {
-  sim = await startTestSim({ objects: [node('node-1'), node('node-2'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }], podStartupMs: 200 });
+  sim = await startTestSim({ objects: [makeNode('node-1'), makeNode('node-2'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }], podStartupMs: 200 });
 });
 afterAll(async () => {
   await sim?.stop();
