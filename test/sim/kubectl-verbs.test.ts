@@ -5,7 +5,7 @@
  * and the controllers' Events in `kubectl get events`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeObject, Pod } from '../../src/model/k8s.js';
+import type { Pod } from '../../src/model/k8s.js';
 import { makeNode } from '../../src/placement/testing/builders.js';
 import { startTestSim, untilStore, type TestSim } from '../helpers/sim.js';
 
